@@ -1,0 +1,255 @@
+//! Tests between survival curves: the G-rho family of R's `survdiff` (rho = 0 the
+//! log-rank test, rho = 1 the Peto-Peto modification of the Wilcoxon test),
+//! optionally stratified, and the log-rank test for trend.
+//!
+//! One sort, then one pass over each stratum's distinct times. At an event time
+//! the work is over groups, never over subjects: O(n log n + D·k²) for D event
+//! times and k groups.
+
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use crate::error::SurvivalError;
+use crate::order;
+
+/// A G-rho test between k ≥ 2 groups, as `survdiff` reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRank {
+    /// The weight exponent: each event time is weighted by S(t−)^rho, S the pooled
+    /// Kaplan-Meier of its stratum.
+    pub rho: f64,
+    /// Subjects per group.
+    pub n: Vec<usize>,
+    /// Observed events per group, weighted (integers when rho = 0), summed over strata.
+    pub observed: Vec<f64>,
+    /// Expected events per group under the null hypothesis, summed over strata.
+    pub expected: Vec<f64>,
+    /// The k × k variance matrix of observed − expected, row-major.
+    pub variance: Vec<f64>,
+    /// The chi-square statistic.
+    pub chisq: f64,
+    /// Degrees of freedom: groups with expected > 0, minus one.
+    pub df: usize,
+    /// Upper-tail p-value of `chisq` on `df` degrees of freedom.
+    pub p_value: f64,
+}
+
+/// The log-rank test for trend across ordered groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trend {
+    /// The score of each group.
+    pub scores: Vec<f64>,
+    /// Σ score·(observed − expected).
+    pub u: f64,
+    /// Its variance, scoresᵀ V scores.
+    pub v: f64,
+    /// u² / v, on one degree of freedom.
+    pub chisq: f64,
+    /// Upper-tail p-value.
+    pub p_value: f64,
+}
+
+/// Compares the groups `groups[i]` (codes `0..k`, each with subjects, k ≥ 2) with
+/// weight exponent `rho`, within `strata` if given (codes, empty strata allowed).
+///
+/// ```
+/// use npc_survival::logrank::log_rank;
+/// let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let events = [true, true, true, true, false, true];
+/// let test = log_rank(&times, &events, &[0, 0, 0, 1, 1, 1], None, 0.0).unwrap();
+/// assert_eq!(test.df, 1);
+/// assert_eq!(test.observed, [3.0, 2.0]);
+/// assert!(test.p_value > 0.0 && test.p_value < 0.1);
+/// ```
+pub fn log_rank(
+    times: &[f64],
+    events: &[bool],
+    groups: &[u32],
+    strata: Option<&[u32]>,
+    rho: f64,
+) -> Result<LogRank, SurvivalError> {
+    let strata_len = strata.map_or(times.len(), <[u32]>::len);
+    order::validate(times, &[("events", events.len()), ("groups", groups.len()), ("strata", strata_len)])?;
+    if !rho.is_finite() {
+        return Err(SurvivalError::InvalidParameter { name: "rho", value: rho, expected: "a finite number" });
+    }
+    let k = order::count_codes(groups)?;
+    if k < 2 {
+        return Err(SurvivalError::TooFewGroups { found: k });
+    }
+    let ordered = order::by_time(times);
+    let (ordered, offsets) = match strata {
+        Some(codes) => {
+            let n_strata = codes.iter().max().map_or(1, |&m| m as usize + 1);
+            order::partition(&ordered, codes, n_strata)
+        }
+        None => {
+            let n = ordered.time.len();
+            (ordered, vec![0, n])
+        }
+    };
+
+    let mut n = vec![0usize; k];
+    for &g in groups {
+        n[g as usize] += 1;
+    }
+    let mut observed = vec![0.0; k];
+    let mut expected = vec![0.0; k];
+    let mut variance = vec![0.0; k * k];
+    let mut at_risk = vec![0usize; k];
+    let mut deaths = vec![0usize; k];
+    for w in offsets.windows(2) {
+        let (time, index) = (&ordered.time[w[0]..w[1]], &ordered.index[w[0]..w[1]]);
+        at_risk.iter_mut().for_each(|a| *a = 0);
+        for &i in index {
+            at_risk[groups[i as usize] as usize] += 1;
+        }
+        let mut total = index.len();
+        let mut pooled_survival = 1.0f64;
+        let mut start = 0;
+        while start < time.len() {
+            let t = time[start];
+            let mut end = start;
+            let mut d_total = 0usize;
+            while end < time.len() && time[end] == t {
+                let i = index[end] as usize;
+                if events[i] {
+                    deaths[groups[i] as usize] += 1;
+                    d_total += 1;
+                }
+                end += 1;
+            }
+            if d_total > 0 {
+                let weight = if rho == 0.0 { 1.0 } else { pooled_survival.powf(rho) };
+                let (nr, d) = (total as f64, d_total as f64);
+                let hypergeometric = if total > 1 { weight * weight * d * (nr - d) / (nr - 1.0) } else { 0.0 };
+                for g in 0..k {
+                    observed[g] += weight * deaths[g] as f64;
+                    if at_risk[g] == 0 {
+                        continue;
+                    }
+                    let share = at_risk[g] as f64 / nr;
+                    expected[g] += weight * d * share;
+                    if hypergeometric > 0.0 {
+                        let row = &mut variance[g * k..(g + 1) * k];
+                        row[g] += hypergeometric * share;
+                        for (h, &r) in at_risk.iter().enumerate() {
+                            if r > 0 {
+                                row[h] -= hypergeometric * share * (r as f64 / nr);
+                            }
+                        }
+                    }
+                }
+                deaths.iter_mut().for_each(|x| *x = 0);
+                pooled_survival *= (nr - d) / nr;
+            }
+            for &i in &index[start..end] {
+                at_risk[groups[i as usize] as usize] -= 1;
+            }
+            total -= end - start;
+            start = end;
+        }
+    }
+
+    let (chisq, df) = chi_square(&observed, &expected, &variance, k)?;
+    Ok(LogRank { rho, n, observed, expected, variance, chisq, df, p_value: upper_tail(chisq, df) })
+}
+
+impl LogRank {
+    /// Entry (i, j) of the variance matrix.
+    pub fn variance_at(&self, i: usize, j: usize) -> f64 {
+        self.variance[i * self.n.len() + j]
+    }
+
+    /// The test for trend with `scores` (one per group, in group order), from this
+    /// test's observed, expected and variance: (Σ c(O − E))² / cᵀVc on 1 df.
+    ///
+    /// ```
+    /// use npc_survival::logrank::log_rank;
+    /// let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let events = [true; 6];
+    /// let test = log_rank(&times, &events, &[0, 0, 1, 1, 2, 2], None, 0.0).unwrap();
+    /// let trend = test.trend(&[1.0, 2.0, 3.0]).unwrap();
+    /// assert!(trend.u < 0.0); // later groups die later: fewer deaths than expected
+    /// ```
+    pub fn trend(&self, scores: &[f64]) -> Result<Trend, SurvivalError> {
+        let k = self.n.len();
+        if scores.len() != k {
+            return Err(SurvivalError::LengthMismatch { column: "scores", expected: k, found: scores.len() });
+        }
+        if let Some(&bad) = scores.iter().find(|s| !s.is_finite()) {
+            return Err(SurvivalError::InvalidParameter { name: "scores", value: bad, expected: "finite numbers" });
+        }
+        let u: f64 = (0..k).map(|g| scores[g] * (self.observed[g] - self.expected[g])).sum();
+        let v: f64 = (0..k)
+            .map(|g| (0..k).map(|h| scores[g] * self.variance_at(g, h) * scores[h]).sum::<f64>())
+            .sum();
+        if v <= 0.0 {
+            return Err(SurvivalError::SingularVariance);
+        }
+        let chisq = u * u / v;
+        Ok(Trend { scores: scores.to_vec(), u, v, chisq, p_value: upper_tail(chisq, 1) })
+    }
+}
+
+/// The chi-square over groups with expected > 0, leaving out the first of them
+/// (the variance matrix has rank k − 1).
+fn chi_square(observed: &[f64], expected: &[f64], variance: &[f64], k: usize) -> Result<(f64, usize), SurvivalError> {
+    let kept: Vec<usize> = (0..k).filter(|&g| expected[g] > 0.0).collect();
+    match kept.len() {
+        0 => Err(SurvivalError::NoEvents),
+        1 => Ok((0.0, 0)),
+        m => {
+            let free = &kept[1..];
+            let u: Vec<f64> = free.iter().map(|&g| observed[g] - expected[g]).collect();
+            let matrix: Vec<f64> = free
+                .iter()
+                .flat_map(|&g| free.iter().map(move |&h| variance[g * k + h]))
+                .collect();
+            let solved = solve(matrix, u.clone(), m - 1).ok_or(SurvivalError::SingularVariance)?;
+            let chisq = u.iter().zip(&solved).map(|(a, b)| a * b).sum();
+            Ok((chisq, m - 1))
+        }
+    }
+}
+
+/// Solves A x = b for a dense m × m row-major A by Gaussian elimination with
+/// partial pivoting; `None` if A is numerically singular.
+fn solve(mut a: Vec<f64>, mut b: Vec<f64>, m: usize) -> Option<Vec<f64>> {
+    let scale = a.iter().fold(0.0f64, |s, x| s.max(x.abs()));
+    let threshold = scale * f64::EPSILON * m as f64;
+    for col in 0..m {
+        let pivot = (col..m).max_by(|&i, &j| a[i * m + col].abs().total_cmp(&a[j * m + col].abs()))?;
+        if a[pivot * m + col].abs() <= threshold {
+            return None;
+        }
+        if pivot != col {
+            for j in 0..m {
+                a.swap(pivot * m + j, col * m + j);
+            }
+            b.swap(pivot, col);
+        }
+        for row in col + 1..m {
+            let factor = a[row * m + col] / a[col * m + col];
+            if factor != 0.0 {
+                for j in col..m {
+                    a[row * m + j] -= factor * a[col * m + j];
+                }
+                b[row] -= factor * b[col];
+            }
+        }
+    }
+    let mut x = vec![0.0; m];
+    for row in (0..m).rev() {
+        let tail: f64 = (row + 1..m).map(|j| a[row * m + j] * x[j]).sum();
+        x[row] = (b[row] - tail) / a[row * m + row];
+    }
+    Some(x)
+}
+
+/// P(χ²_df > x); 1 when df = 0 (no test).
+pub(crate) fn upper_tail(x: f64, df: usize) -> f64 {
+    if df == 0 {
+        return 1.0;
+    }
+    ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(x))
+}
