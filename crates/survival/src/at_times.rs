@@ -39,7 +39,11 @@ impl KmCurve {
     /// ```
     pub fn at(&self, times: &[f64]) -> Vec<SurvivalAt> {
         let last = self.last_time();
-        let mut requested: Vec<f64> = times.iter().copied().filter(|t| t.is_finite() && *t <= last).collect();
+        let mut requested: Vec<f64> = times
+            .iter()
+            .copied()
+            .filter(|t| t.is_finite() && *t <= last)
+            .collect();
         requested.sort_by(f64::total_cmp);
         let mut out = Vec::with_capacity(requested.len());
         // `step` counts the rows with time ≤ the current requested time.
@@ -52,7 +56,11 @@ impl KmCurve {
                 step += 1;
             }
             // At risk at t: the first row at or after t (a row exactly at t counts).
-            let at_or_after = if step > 0 && self.time[step - 1] == t { step - 1 } else { step };
+            let at_or_after = if step > 0 && self.time[step - 1] == t {
+                step - 1
+            } else {
+                step
+            };
             let n_risk = self.n_risk.get(at_or_after).copied().unwrap_or(0);
             // R adds a row S = 1 at time 0 unless the curve already starts there; a
             // time before a first observation at 0 then reads that first row.

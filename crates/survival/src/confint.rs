@@ -62,7 +62,12 @@ pub fn z_for_level(conf_level: f64) -> Result<f64, SurvivalError> {
 
 /// Bounds at one time from S and σ, the standard error of log S (R's
 /// `std.err`). `None` where R gives NA or NaN.
-pub(crate) fn bounds(conf_type: ConfType, z: f64, survival: f64, se_log: f64) -> (Option<f64>, Option<f64>) {
+pub(crate) fn bounds(
+    conf_type: ConfType,
+    z: f64,
+    survival: f64,
+    se_log: f64,
+) -> (Option<f64>, Option<f64>) {
     let finite = |x: f64| x.is_finite().then_some(x);
     match conf_type {
         ConfType::Log => {
@@ -70,7 +75,10 @@ pub(crate) fn bounds(conf_type: ConfType, z: f64, survival: f64, se_log: f64) ->
                 return (None, None);
             }
             let width = (z * se_log).exp();
-            (finite(survival / width), finite((survival * width).min(1.0)))
+            (
+                finite(survival / width),
+                finite((survival * width).min(1.0)),
+            )
         }
         ConfType::LogLog => {
             if survival <= 0.0 || survival >= 1.0 {
@@ -79,14 +87,20 @@ pub(crate) fn bounds(conf_type: ConfType, z: f64, survival: f64, se_log: f64) ->
             // On log(-log S) the interval is ±zσ/|log S|; transformed back the
             // bounds are powers of S.
             let shift = z * se_log / survival.ln().abs();
-            (finite(survival.powf(shift.exp())), finite(survival.powf((-shift).exp())))
+            (
+                finite(survival.powf(shift.exp())),
+                finite(survival.powf((-shift).exp())),
+            )
         }
         ConfType::Plain => {
             if survival <= 0.0 {
                 return (None, None);
             }
             let half = z * se_log * survival;
-            (finite((survival - half).max(0.0)), finite((survival + half).min(1.0)))
+            (
+                finite((survival - half).max(0.0)),
+                finite((survival + half).min(1.0)),
+            )
         }
     }
 }

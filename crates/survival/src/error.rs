@@ -59,26 +59,45 @@ impl fmt::Display for SurvivalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SurvivalError::Empty => f.write_str("no observations"),
-            SurvivalError::LengthMismatch { column, expected, found } => {
-                write!(f, "`{column}` has {found} values but `times` has {expected}")
+            SurvivalError::LengthMismatch {
+                column,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "`{column}` has {found} values but `times` has {expected}"
+                )
             }
             SurvivalError::InvalidTime { index, value } => {
-                write!(f, "time at position {index} is {value}; expected a finite number ≥ 0")
+                write!(
+                    f,
+                    "time at position {index} is {value}; expected a finite number ≥ 0"
+                )
             }
             SurvivalError::TooManyObservations { n } => {
                 write!(f, "{n} observations; at most {} are supported", u32::MAX)
             }
             SurvivalError::EmptyGroup { group } => write!(f, "group {group} has no subjects"),
             SurvivalError::TooFewGroups { found } => {
-                write!(f, "a test between groups needs at least 2 groups; found {found}")
+                write!(
+                    f,
+                    "a test between groups needs at least 2 groups; found {found}"
+                )
             }
-            SurvivalError::InvalidParameter { name, value, expected } => {
+            SurvivalError::InvalidParameter {
+                name,
+                value,
+                expected,
+            } => {
                 write!(f, "`{name}` is {value}; expected {expected}")
             }
-            SurvivalError::NoEvents => f.write_str("no events in any group; a test needs at least one event"),
-            SurvivalError::SingularVariance => {
-                f.write_str("the variance matrix of the test is singular; no chi-square can be formed")
+            SurvivalError::NoEvents => {
+                f.write_str("no events in any group; a test needs at least one event")
             }
+            SurvivalError::SingularVariance => f.write_str(
+                "the variance matrix of the test is singular; no chi-square can be formed",
+            ),
         }
     }
 }

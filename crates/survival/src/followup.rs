@@ -2,7 +2,7 @@
 //! the plain median of observed times (what many papers report).
 
 use crate::error::SurvivalError;
-use crate::km::{kaplan_meier, KmConfig};
+use crate::km::{KmConfig, kaplan_meier};
 use crate::quantile::QuantileEstimate;
 
 /// Two ways of summarising follow-up time.
@@ -25,10 +25,17 @@ pub struct FollowUp {
 /// assert_eq!(f.reverse_km.time, Some(5.0));
 /// assert_eq!(f.median_observed, 3.0);
 /// ```
-pub fn median_follow_up(times: &[f64], events: &[bool], config: &KmConfig) -> Result<FollowUp, SurvivalError> {
+pub fn median_follow_up(
+    times: &[f64],
+    events: &[bool],
+    config: &KmConfig,
+) -> Result<FollowUp, SurvivalError> {
     let censored: Vec<bool> = events.iter().map(|e| !e).collect();
     let reverse = kaplan_meier(times, &censored, config)?;
-    Ok(FollowUp { reverse_km: reverse.median(), median_observed: median(times) })
+    Ok(FollowUp {
+        reverse_km: reverse.median(),
+        median_observed: median(times),
+    })
 }
 
 /// The median of a non-empty slice (mean of the two middle values for an even
@@ -37,5 +44,9 @@ pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
 }

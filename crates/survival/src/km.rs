@@ -3,7 +3,7 @@
 
 use crate::confint::{self, ConfType};
 use crate::error::SurvivalError;
-use crate::order;
+use crate::order::{self, Cells, Tally};
 
 /// How to compute the confidence band.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -16,7 +16,10 @@ pub struct KmConfig {
 
 impl Default for KmConfig {
     fn default() -> Self {
-        KmConfig { conf_type: ConfType::Log, conf_level: 0.95 }
+        KmConfig {
+            conf_type: ConfType::Log,
+            conf_level: 0.95,
+        }
     }
 }
 
@@ -70,11 +73,15 @@ pub struct KmCurve {
 }
 
 /// Fits one Kaplan-Meier curve to `times` (finite, ≥ 0) and `events` (true = event).
-pub fn kaplan_meier(times: &[f64], events: &[bool], config: &KmConfig) -> Result<KmCurve, SurvivalError> {
+pub fn kaplan_meier(
+    times: &[f64],
+    events: &[bool],
+    config: &KmConfig,
+) -> Result<KmCurve, SurvivalError> {
     order::validate(times, &[("events", events.len())])?;
     let z = confint::z_for_level(config.conf_level)?;
-    let ordered = order::by_time(times);
-    Ok(from_run(&ordered.time, &ordered.index, events, config, z))
+    let cells = Cells::new(times, events, |_| 0, 1);
+    Ok(from_cell(&cells, 0, config, z))
 }
 
 /// Fits one curve per group. `groups[i]` is the group code of observation `i`;
@@ -97,52 +104,55 @@ pub fn kaplan_meier_by_group(
 ) -> Result<Vec<KmCurve>, SurvivalError> {
     order::validate(times, &[("events", events.len()), ("groups", groups.len())])?;
     let z = confint::z_for_level(config.conf_level)?;
-    let n_groups = order::count_codes(groups)?;
-    let ordered = order::by_time(times);
-    let (by_group, offsets) = order::partition(&ordered, groups, n_groups);
-    Ok(offsets
-        .windows(2)
-        .map(|w| from_run(&by_group.time[w[0]..w[1]], &by_group.index[w[0]..w[1]], events, config, z))
+    let n_groups = groups.iter().max().map_or(0, |&m| m as usize + 1);
+    let cells = Cells::new(times, events, |i| groups[i] as usize, n_groups);
+    if let Some(g) = (0..n_groups).find(|&g| cells.size(g) == 0) {
+        return Err(SurvivalError::EmptyGroup { group: g as u32 });
+    }
+    Ok((0..n_groups)
+        .map(|g| from_cell(&cells, g, config, z))
         .collect())
 }
 
-/// Builds the curve of one time-sorted run of observations.
-pub(crate) fn from_run(time: &[f64], index: &[u32], events: &[bool], config: &KmConfig, z: f64) -> KmCurve {
-    let n = time.len();
-    let distinct = count_distinct(time);
+/// Builds the curve of one cell.
+fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
+    let n = cells.size(cell);
+    let steps = cells.distinct_bound(cell);
     let mut curve = KmCurve {
         n,
         n_events: 0,
-        time: Vec::with_capacity(distinct),
-        n_risk: Vec::with_capacity(distinct),
-        n_event: Vec::with_capacity(distinct),
-        n_censor: Vec::with_capacity(distinct),
-        survival: Vec::with_capacity(distinct),
-        std_err: Vec::with_capacity(distinct),
-        std_err_log: Vec::with_capacity(distinct),
-        lower: Vec::with_capacity(distinct),
-        upper: Vec::with_capacity(distinct),
-        cumhaz: Vec::with_capacity(distinct),
-        std_chaz: Vec::with_capacity(distinct),
+        time: Vec::with_capacity(steps),
+        n_risk: Vec::with_capacity(steps),
+        n_event: Vec::with_capacity(steps),
+        n_censor: Vec::with_capacity(steps),
+        survival: Vec::with_capacity(steps),
+        std_err: Vec::with_capacity(steps),
+        std_err_log: Vec::with_capacity(steps),
+        lower: Vec::with_capacity(steps),
+        upper: Vec::with_capacity(steps),
+        cumhaz: Vec::with_capacity(steps),
+        std_chaz: Vec::with_capacity(steps),
         conf_type: config.conf_type,
         conf_level: config.conf_level,
     };
-    let (mut survival, mut greenwood, mut hazard, mut hazard_var) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let (mut survival, mut greenwood, mut hazard, mut hazard_var) =
+        (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let mut at_risk = n;
-    let mut start = 0;
-    while start < n {
-        let t = time[start];
-        let mut end = start;
-        let mut deaths = 0usize;
-        while end < n && time[end] == t {
-            deaths += usize::from(events[index[end] as usize]);
-            end += 1;
-        }
-        let leaving = end - start;
+    let mut walk = cells.walk(cell, 1);
+    let mut tally = [Tally::default()];
+    while let Some(t) = walk.next_time(&mut tally) {
+        let Tally {
+            events: deaths,
+            censored,
+        } = tally[0];
         if deaths > 0 {
             let (nr, d) = (at_risk as f64, deaths as f64);
             survival *= (nr - d) / nr;
-            greenwood += if at_risk > deaths { d / (nr * (nr - d)) } else { f64::INFINITY };
+            greenwood += if at_risk > deaths {
+                d / (nr * (nr - d))
+            } else {
+                f64::INFINITY
+            };
             hazard += d / nr;
             hazard_var += d / (nr * nr);
         }
@@ -151,23 +161,20 @@ pub(crate) fn from_run(time: &[f64], index: &[u32], events: &[bool], config: &Km
         curve.time.push(t);
         curve.n_risk.push(at_risk);
         curve.n_event.push(deaths);
-        curve.n_censor.push(leaving - deaths);
+        curve.n_censor.push(censored);
         curve.survival.push(survival);
         curve.std_err_log.push(se_log.is_finite().then_some(se_log));
-        curve.std_err.push((survival > 0.0 && se_log.is_finite()).then_some(survival * se_log));
+        curve
+            .std_err
+            .push((survival > 0.0 && se_log.is_finite()).then_some(survival * se_log));
         curve.lower.push(lower);
         curve.upper.push(upper);
         curve.cumhaz.push(hazard);
         curve.std_chaz.push(hazard_var.sqrt());
         curve.n_events += deaths;
-        at_risk -= leaving;
-        start = end;
+        at_risk -= deaths + censored;
     }
     curve
-}
-
-fn count_distinct(sorted: &[f64]) -> usize {
-    sorted.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!sorted.is_empty())
 }
 
 impl KmCurve {

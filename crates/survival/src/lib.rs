@@ -48,5 +48,5 @@ pub mod rmean;
 
 pub use confint::ConfType;
 pub use error::SurvivalError;
-pub use km::{kaplan_meier, kaplan_meier_by_group, KmConfig, KmCurve};
-pub use logrank::{log_rank, LogRank};
+pub use km::{KmConfig, KmCurve, kaplan_meier, kaplan_meier_by_group};
+pub use logrank::{LogRank, log_rank};

@@ -9,7 +9,7 @@
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::error::SurvivalError;
-use crate::order;
+use crate::order::{self, Cells, Tally};
 
 /// A G-rho test between k ≥ 2 groups, as `survdiff` reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,62 +68,98 @@ pub fn log_rank(
     rho: f64,
 ) -> Result<LogRank, SurvivalError> {
     let strata_len = strata.map_or(times.len(), <[u32]>::len);
-    order::validate(times, &[("events", events.len()), ("groups", groups.len()), ("strata", strata_len)])?;
+    order::validate(
+        times,
+        &[
+            ("events", events.len()),
+            ("groups", groups.len()),
+            ("strata", strata_len),
+        ],
+    )?;
     if !rho.is_finite() {
-        return Err(SurvivalError::InvalidParameter { name: "rho", value: rho, expected: "a finite number" });
+        return Err(SurvivalError::InvalidParameter {
+            name: "rho",
+            value: rho,
+            expected: "a finite number",
+        });
     }
-    let k = order::count_codes(groups)?;
+    let k = groups.iter().max().map_or(0, |&m| m as usize + 1);
+    let n_strata = strata.map_or(1, |codes| codes.iter().max().map_or(1, |&m| m as usize + 1));
+    let cells = match strata {
+        Some(s) => Cells::new(
+            times,
+            events,
+            |i| s[i] as usize * k + groups[i] as usize,
+            n_strata * k,
+        ),
+        None => Cells::new(times, events, |i| groups[i] as usize, k),
+    };
+    let n: Vec<usize> = (0..k)
+        .map(|g| (0..n_strata).map(|s| cells.size(s * k + g)).sum())
+        .collect();
+    if let Some(g) = n.iter().position(|&c| c == 0) {
+        return Err(SurvivalError::EmptyGroup { group: g as u32 });
+    }
     if k < 2 {
         return Err(SurvivalError::TooFewGroups { found: k });
     }
-    let ordered = order::by_time(times);
-    let (ordered, offsets) = match strata {
-        Some(codes) => {
-            let n_strata = codes.iter().max().map_or(1, |&m| m as usize + 1);
-            order::partition(&ordered, codes, n_strata)
-        }
-        None => {
-            let n = ordered.time.len();
-            (ordered, vec![0, n])
-        }
-    };
+    let Sums {
+        observed,
+        expected,
+        variance,
+    } = accumulate(&cells, k, n_strata, rho);
 
-    let mut n = vec![0usize; k];
-    for &g in groups {
-        n[g as usize] += 1;
-    }
+    let (chisq, df) = chi_square(&observed, &expected, &variance, k)?;
+    Ok(LogRank {
+        rho,
+        n,
+        observed,
+        expected,
+        variance,
+        chisq,
+        df,
+        p_value: upper_tail(chisq, df),
+    })
+}
+
+/// Observed, expected and variance summed over strata.
+struct Sums {
+    observed: Vec<f64>,
+    expected: Vec<f64>,
+    variance: Vec<f64>,
+}
+
+/// One pass over each stratum's distinct times; cell `s·k + g` holds stratum
+/// `s`, group `g`.
+fn accumulate(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
     let mut observed = vec![0.0; k];
     let mut expected = vec![0.0; k];
     let mut variance = vec![0.0; k * k];
     let mut at_risk = vec![0usize; k];
-    let mut deaths = vec![0usize; k];
-    for w in offsets.windows(2) {
-        let (time, index) = (&ordered.time[w[0]..w[1]], &ordered.index[w[0]..w[1]]);
-        at_risk.iter_mut().for_each(|a| *a = 0);
-        for &i in index {
-            at_risk[groups[i as usize] as usize] += 1;
+    let mut tally = vec![Tally::default(); k];
+    for stratum in 0..n_strata {
+        for (g, a) in at_risk.iter_mut().enumerate() {
+            *a = cells.size(stratum * k + g);
         }
-        let mut total = index.len();
+        let mut total: usize = at_risk.iter().sum();
         let mut pooled_survival = 1.0f64;
-        let mut start = 0;
-        while start < time.len() {
-            let t = time[start];
-            let mut end = start;
-            let mut d_total = 0usize;
-            while end < time.len() && time[end] == t {
-                let i = index[end] as usize;
-                if events[i] {
-                    deaths[groups[i] as usize] += 1;
-                    d_total += 1;
-                }
-                end += 1;
-            }
+        let mut walk = cells.walk(stratum * k, k);
+        while walk.next_time(&mut tally).is_some() {
+            let d_total: usize = tally.iter().map(|t| t.events).sum();
             if d_total > 0 {
-                let weight = if rho == 0.0 { 1.0 } else { pooled_survival.powf(rho) };
+                let weight = if rho == 0.0 {
+                    1.0
+                } else {
+                    pooled_survival.powf(rho)
+                };
                 let (nr, d) = (total as f64, d_total as f64);
-                let hypergeometric = if total > 1 { weight * weight * d * (nr - d) / (nr - 1.0) } else { 0.0 };
+                let hypergeometric = if total > 1 {
+                    weight * weight * d * (nr - d) / (nr - 1.0)
+                } else {
+                    0.0
+                };
                 for g in 0..k {
-                    observed[g] += weight * deaths[g] as f64;
+                    observed[g] += weight * tally[g].events as f64;
                     if at_risk[g] == 0 {
                         continue;
                     }
@@ -139,19 +175,19 @@ pub fn log_rank(
                         }
                     }
                 }
-                deaths.iter_mut().for_each(|x| *x = 0);
                 pooled_survival *= (nr - d) / nr;
             }
-            for &i in &index[start..end] {
-                at_risk[groups[i as usize] as usize] -= 1;
+            for (a, t) in at_risk.iter_mut().zip(&tally) {
+                *a -= t.events + t.censored;
+                total -= t.events + t.censored;
             }
-            total -= end - start;
-            start = end;
         }
     }
-
-    let (chisq, df) = chi_square(&observed, &expected, &variance, k)?;
-    Ok(LogRank { rho, n, observed, expected, variance, chisq, df, p_value: upper_tail(chisq, df) })
+    Sums {
+        observed,
+        expected,
+        variance,
+    }
 }
 
 impl LogRank {
@@ -174,26 +210,51 @@ impl LogRank {
     pub fn trend(&self, scores: &[f64]) -> Result<Trend, SurvivalError> {
         let k = self.n.len();
         if scores.len() != k {
-            return Err(SurvivalError::LengthMismatch { column: "scores", expected: k, found: scores.len() });
+            return Err(SurvivalError::LengthMismatch {
+                column: "scores",
+                expected: k,
+                found: scores.len(),
+            });
         }
         if let Some(&bad) = scores.iter().find(|s| !s.is_finite()) {
-            return Err(SurvivalError::InvalidParameter { name: "scores", value: bad, expected: "finite numbers" });
+            return Err(SurvivalError::InvalidParameter {
+                name: "scores",
+                value: bad,
+                expected: "finite numbers",
+            });
         }
-        let u: f64 = (0..k).map(|g| scores[g] * (self.observed[g] - self.expected[g])).sum();
+        let u: f64 = (0..k)
+            .map(|g| scores[g] * (self.observed[g] - self.expected[g]))
+            .sum();
         let v: f64 = (0..k)
-            .map(|g| (0..k).map(|h| scores[g] * self.variance_at(g, h) * scores[h]).sum::<f64>())
+            .map(|g| {
+                (0..k)
+                    .map(|h| scores[g] * self.variance_at(g, h) * scores[h])
+                    .sum::<f64>()
+            })
             .sum();
         if v <= 0.0 {
             return Err(SurvivalError::SingularVariance);
         }
         let chisq = u * u / v;
-        Ok(Trend { scores: scores.to_vec(), u, v, chisq, p_value: upper_tail(chisq, 1) })
+        Ok(Trend {
+            scores: scores.to_vec(),
+            u,
+            v,
+            chisq,
+            p_value: upper_tail(chisq, 1),
+        })
     }
 }
 
 /// The chi-square over groups with expected > 0, leaving out the first of them
 /// (the variance matrix has rank k − 1).
-fn chi_square(observed: &[f64], expected: &[f64], variance: &[f64], k: usize) -> Result<(f64, usize), SurvivalError> {
+fn chi_square(
+    observed: &[f64],
+    expected: &[f64],
+    variance: &[f64],
+    k: usize,
+) -> Result<(f64, usize), SurvivalError> {
     let kept: Vec<usize> = (0..k).filter(|&g| expected[g] > 0.0).collect();
     match kept.len() {
         0 => Err(SurvivalError::NoEvents),
@@ -218,7 +279,8 @@ fn solve(mut a: Vec<f64>, mut b: Vec<f64>, m: usize) -> Option<Vec<f64>> {
     let scale = a.iter().fold(0.0f64, |s, x| s.max(x.abs()));
     let threshold = scale * f64::EPSILON * m as f64;
     for col in 0..m {
-        let pivot = (col..m).max_by(|&i, &j| a[i * m + col].abs().total_cmp(&a[j * m + col].abs()))?;
+        let pivot =
+            (col..m).max_by(|&i, &j| a[i * m + col].abs().total_cmp(&a[j * m + col].abs()))?;
         if a[pivot * m + col].abs() <= threshold {
             return None;
         }

@@ -57,6 +57,10 @@ impl KmCurve {
                 variance += area_after * area_after * d / (n * (n - d));
             }
         }
-        Ok(RestrictedMean { tau, rmean, std_err: variance.sqrt() })
+        Ok(RestrictedMean {
+            tau,
+            rmean,
+            std_err: variance.sqrt(),
+        })
     }
 }

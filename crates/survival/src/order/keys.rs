@@ -1,0 +1,358 @@
+//! The general path: observations as sorted keys, walked one distinct time at a
+//! time.
+//!
+//! Each observation becomes one `u64` key: the bits of its time shifted left by
+//! one, with the event flag in the freed lowest bit. Non-negative doubles order
+//! like their bit patterns, so keys order by time (censorings before events at a
+//! tie), and the event travels with the time: no permutation, no payload, no
+//! random access afterwards. Observations are first bucketed by a cell code
+//! (group, stratum) with a counting sort, then each bucket is sorted.
+//!
+//! R merges times that differ only by rounding error (`timefix = TRUE`); see
+//! [`TimeFix`]. Merging is checked for on the whole data, in one pass over the
+//! sorted buckets, and applied by rewriting the keys, so that every later pass
+//! sees exactly R's times.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::Tally;
+
+/// The key of one observation.
+#[inline]
+pub(crate) fn key(time: f64, event: bool) -> u64 {
+    // `+ 0.0` turns -0.0 into +0.0 so both share a key.
+    ((time + 0.0).to_bits() << 1) | u64::from(event)
+}
+
+/// The time part of a key, still as ordered bits.
+#[inline]
+pub(crate) fn time_bits(key: u64) -> u64 {
+    key >> 1
+}
+
+/// The time of a key.
+#[cfg(test)]
+pub(crate) fn time_of(key: u64) -> f64 {
+    f64::from_bits(key >> 1)
+}
+
+/// Whether a key is an event.
+#[inline]
+pub(crate) fn is_event(key: u64) -> bool {
+    key & 1 == 1
+}
+
+/// Keys bucketed by cell, each bucket sorted by time.
+#[derive(Debug, Clone)]
+pub(crate) struct Buckets {
+    keys: Vec<u64>,
+    offsets: Vec<usize>,
+}
+
+impl Buckets {
+    /// Buckets validated `times`/`events` by `cell(i)` (each `< n_cells`), sorts
+    /// each bucket by time, and merges near-tied times over all buckets as R does.
+    pub(crate) fn new(
+        times: &[f64],
+        events: &[bool],
+        cell: impl Fn(usize) -> usize,
+        n_cells: usize,
+    ) -> Buckets {
+        let n = times.len();
+        let (mut keys, offsets) = if n_cells == 1 {
+            (
+                times.iter().zip(events).map(|(&t, &e)| key(t, e)).collect(),
+                vec![0, n],
+            )
+        } else {
+            let mut offsets = vec![0usize; n_cells + 1];
+            for i in 0..n {
+                offsets[cell(i) + 1] += 1;
+            }
+            for c in 0..n_cells {
+                offsets[c + 1] += offsets[c];
+            }
+            let mut next = offsets.clone();
+            let mut keys = vec![0u64; n];
+            for i in 0..n {
+                let slot = &mut next[cell(i)];
+                keys[*slot] = key(times[i], events[i]);
+                *slot += 1;
+            }
+            (keys, offsets)
+        };
+        // Pattern-defeating quicksort: as fast as a radix sort here on distinct
+        // keys (measured), and much faster on the repeated ones of tied data.
+        for w in offsets.windows(2) {
+            keys[w[0]..w[1]].sort_unstable();
+        }
+        let mut buckets = Buckets { keys, offsets };
+        if let Some(fix) = TimeFix::find(&buckets.all()) {
+            for w in buckets.offsets.windows(2) {
+                fix.rewrite(&mut buckets.keys[w[0]..w[1]]);
+            }
+        }
+        buckets
+    }
+
+    /// The sorted keys of bucket `b`.
+    pub(crate) fn bucket(&self, b: usize) -> &[u64] {
+        &self.keys[self.offsets[b]..self.offsets[b + 1]]
+    }
+
+    /// Every bucket.
+    fn all(&self) -> Vec<&[u64]> {
+        (0..self.offsets.len() - 1)
+            .map(|b| self.bucket(b))
+            .collect()
+    }
+}
+
+/// R's tolerance for times that are "the same" (`sqrt(.Machine$double.eps)`).
+pub(crate) const TIME_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
+
+/// R's merging of near-tied times: neighbouring distinct times (over the whole
+/// data) are tied when their gap is at most [`TIME_TOLERANCE`] absolutely or
+/// relative to the mean of the distinct times, and each chain of tied neighbours
+/// takes its smallest value.
+struct TimeFix {
+    /// The distinct raw times (as bits) that move, ascending, with the time each
+    /// becomes; chain starts keep their value and are not listed.
+    moves: Vec<(u64, u64)>,
+}
+
+impl TimeFix {
+    /// The merging needed for these sorted buckets, or `None` if no two distinct
+    /// times are near-tied (the usual case, found in one merged pass).
+    fn find(buckets: &[&[u64]]) -> Option<TimeFix> {
+        // The mean of the distinct times is only known at the end, but it is at
+        // most the largest time: gaps above tolerance × max(1, largest) can never
+        // be ties, so one pass keeps the few gaps that might be.
+        let largest = buckets
+            .iter()
+            .filter_map(|b| b.last())
+            .map(|&k| f64::from_bits(time_bits(k)))
+            .fold(0.0, f64::max);
+        let bound = TIME_TOLERANCE * largest.max(1.0);
+        let (mut sum, mut count, mut previous) = (0.0f64, 0usize, None::<u64>);
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for_each_distinct(buckets, |bits| {
+            let t = f64::from_bits(bits);
+            sum += t;
+            count += 1;
+            if let Some(p) = previous {
+                let gap = t - f64::from_bits(p);
+                if gap <= bound {
+                    candidates.push(Candidate {
+                        bits,
+                        previous: p,
+                        gap,
+                    });
+                }
+            }
+            previous = Some(bits);
+        });
+        let mean = sum / count.max(1) as f64;
+        let tied = |gap: f64| gap <= TIME_TOLERANCE || (mean > 0.0 && gap / mean <= TIME_TOLERANCE);
+        let mut moves: Vec<(u64, u64)> = Vec::new();
+        for c in candidates.iter().filter(|c| tied(c.gap)) {
+            // A tied time joins its predecessor's chain: the predecessor's own
+            // start if it moved too (then it is the last move), else itself.
+            let start = match moves.last() {
+                Some(&(raw, start)) if raw == c.previous => start,
+                _ => c.previous,
+            };
+            moves.push((c.bits, start));
+        }
+        (!moves.is_empty()).then_some(TimeFix { moves })
+    }
+
+    /// Rewrites a sorted bucket's times to their chain starts (order by time is kept).
+    fn rewrite(&self, keys: &mut [u64]) {
+        let mut m = 0;
+        for k in keys.iter_mut() {
+            let bits = time_bits(*k);
+            while m < self.moves.len() && self.moves[m].0 < bits {
+                m += 1;
+            }
+            match self.moves.get(m) {
+                Some(&(raw, start)) if raw == bits => *k = (start << 1) | (*k & 1),
+                Some(_) => {}
+                None => return,
+            }
+        }
+    }
+}
+
+/// A distinct time whose gap to its predecessor might make it a near-tie.
+struct Candidate {
+    bits: u64,
+    previous: u64,
+    gap: f64,
+}
+
+/// Buckets beyond which finding the smallest head by a heap beats a scan.
+const SCAN_MAX_BUCKETS: usize = 8;
+
+/// Calls `f` with each distinct time (as bits) over all buckets, ascending:
+/// O(n + D·B) by scanning the B bucket heads, or O(n log B) by a heap when B is
+/// large.
+fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
+    // Index just past the run of `bits` that starts at `pos`.
+    let skip_run = |bucket: &[u64], mut pos: usize, bits: u64| {
+        while pos < bucket.len() && time_bits(bucket[pos]) == bits {
+            pos += 1;
+        }
+        pos
+    };
+    if buckets.len() <= SCAN_MAX_BUCKETS {
+        let mut position = vec![0usize; buckets.len()];
+        loop {
+            let min = buckets
+                .iter()
+                .zip(&position)
+                .filter_map(|(b, &p)| b.get(p).map(|&k| time_bits(k)))
+                .min();
+            let Some(bits) = min else { return };
+            f(bits);
+            for (b, p) in buckets.iter().zip(position.iter_mut()) {
+                *p = skip_run(b, *p, bits);
+            }
+        }
+    }
+    let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = buckets
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.is_empty())
+        .map(|(i, b)| Reverse((time_bits(b[0]), i, 0)))
+        .collect();
+    let mut last = None;
+    while let Some(Reverse((bits, b, pos))) = heap.pop() {
+        if last != Some(bits) {
+            f(bits);
+            last = Some(bits);
+        }
+        let next = skip_run(buckets[b], pos, bits);
+        if let Some(&k) = buckets[b].get(next) {
+            heap.push(Reverse((time_bits(k), b, next)));
+        }
+    }
+}
+
+/// Walks sorted buckets together, one distinct time at a time.
+pub(crate) struct Merge<'a> {
+    buckets: Vec<&'a [u64]>,
+    position: Vec<usize>,
+}
+
+impl<'a> Merge<'a> {
+    pub(crate) fn new(buckets: Vec<&'a [u64]>) -> Merge<'a> {
+        let position = vec![0; buckets.len()];
+        Merge { buckets, position }
+    }
+
+    /// The next distinct time, with each bucket's tally there written to `tally`
+    /// (one entry per bucket); `None` when every bucket is used up.
+    pub(crate) fn next_time(&mut self, tally: &mut [Tally]) -> Option<f64> {
+        let mut min = u64::MAX;
+        for (b, bucket) in self.buckets.iter().enumerate() {
+            if let Some(&k) = bucket.get(self.position[b]) {
+                min = min.min(time_bits(k));
+            }
+        }
+        if min == u64::MAX {
+            return None;
+        }
+        for (b, bucket) in self.buckets.iter().enumerate() {
+            let start = self.position[b];
+            let mut p = start;
+            let mut events = 0;
+            while p < bucket.len() && time_bits(bucket[p]) == min {
+                events += usize::from(is_event(bucket[p]));
+                p += 1;
+            }
+            self.position[b] = p;
+            tally[b] = Tally {
+                events,
+                censored: p - start - events,
+            };
+        }
+        Some(f64::from_bits(min))
+    }
+
+    /// Number of distinct times in a sorted bucket.
+    pub(crate) fn distinct(bucket: &[u64]) -> usize {
+        bucket
+            .windows(2)
+            .filter(|w| time_bits(w[0]) != time_bits(w[1]))
+            .count()
+            + usize::from(!bucket.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order::Tally;
+
+    #[test]
+    fn keys_order_by_time_and_carry_the_event() {
+        let k = [
+            key(2.0, false),
+            key(1.0, true),
+            key(0.0, false),
+            key(-0.0, true),
+        ];
+        assert!(k[2] < k[3] && k[3] < k[1] && k[1] < k[0]);
+        assert_eq!((time_of(k[1]), is_event(k[1])), (1.0, true));
+        assert_eq!(time_of(k[3]), 0.0);
+    }
+
+    #[test]
+    fn near_ties_merge_to_the_smallest_of_the_chain_across_buckets() {
+        let times = [1.0, 1.0 + 1e-9, 3.0, 1.0 + 2e-9, 2.0, 3.0 + 1e-6];
+        let events = [true; 6];
+        let cells = [0usize, 1, 0, 1, 1, 0];
+        let b = Buckets::new(&times, &events, |i| cells[i], 2);
+        let t0: Vec<f64> = b.bucket(0).iter().map(|&k| time_of(k)).collect();
+        let t1: Vec<f64> = b.bucket(1).iter().map(|&k| time_of(k)).collect();
+        assert_eq!(t0, vec![1.0, 3.0, 3.0 + 1e-6]);
+        assert_eq!(t1, vec![1.0, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn merge_tallies_each_bucket_at_each_time() {
+        let b0 = [key(1.0, true), key(2.0, false), key(2.0, true)];
+        let b1 = [key(2.0, true), key(3.0, false)];
+        let mut m = Merge::new(vec![&b0, &b1]);
+        let mut tally = [Tally::default(); 2];
+        assert_eq!(m.next_time(&mut tally), Some(1.0));
+        assert_eq!(
+            tally,
+            [
+                Tally {
+                    events: 1,
+                    censored: 0
+                },
+                Tally::default()
+            ]
+        );
+        assert_eq!(m.next_time(&mut tally), Some(2.0));
+        assert_eq!(
+            tally,
+            [
+                Tally {
+                    events: 1,
+                    censored: 1
+                },
+                Tally {
+                    events: 1,
+                    censored: 0
+                }
+            ]
+        );
+        assert_eq!(m.next_time(&mut tally), Some(3.0));
+        assert_eq!(m.next_time(&mut tally), None);
+    }
+}
