@@ -2,16 +2,18 @@
 //! `.cargo/config.toml`. Each task is a module with a `run()`; arguments are parsed
 //! by hand to keep this crate's dependencies to the workspace's own.
 
+mod bench;
 mod reproduce;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  reproduce [--out DIR]   regenerate the paper's results (default DIR: target/reproduce)";
+const USAGE: &str = "usage: cargo xtask <task>\n\ntasks:\n  reproduce [--out DIR]   regenerate the paper's results (default DIR: target/reproduce)\n  bench [-- ARGS]         run the engine benchmark (release build)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("reproduce") => reproduce::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

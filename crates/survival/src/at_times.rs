@@ -3,6 +3,14 @@
 use crate::km::KmCurve;
 
 /// The estimate at one requested time.
+///
+/// ```
+/// use npc_survival::{kaplan_meier, KmConfig};
+/// let curve = kaplan_meier(&[12.0, 30.0, 40.0], &[true, true, false], &KmConfig::default()).unwrap();
+/// let two_years = curve.at(&[24.0])[0];
+/// assert_eq!((two_years.n_risk, two_years.n_event), (2, 1));
+/// assert!((two_years.survival - 2.0 / 3.0).abs() < 1e-15);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SurvivalAt {
     /// The requested time.

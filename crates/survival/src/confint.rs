@@ -6,6 +6,14 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use crate::error::SurvivalError;
 
 /// The transformation on which the interval is symmetric (R's `conf.type`).
+///
+/// ```
+/// use npc_survival::ConfType;
+/// let t: ConfType = "log-log".parse().unwrap();
+/// assert_eq!(t, ConfType::LogLog);
+/// assert_eq!(t.r_name(), "log-log");
+/// assert_eq!(ConfType::default(), ConfType::Log);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConfType {
     /// Symmetric on log S (R's default): `S·exp(∓zσ)`, upper bound capped at 1.
@@ -19,6 +27,10 @@ pub enum ConfType {
 
 impl ConfType {
     /// R's name for it: `log`, `log-log` or `plain`.
+    ///
+    /// ```
+    /// assert_eq!(npc_survival::ConfType::Plain.r_name(), "plain");
+    /// ```
     pub fn r_name(self) -> &'static str {
         match self {
             ConfType::Log => "log",

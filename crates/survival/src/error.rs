@@ -4,6 +4,13 @@
 use std::fmt;
 
 /// Why an estimate or test could not be computed.
+///
+/// ```
+/// use npc_survival::{log_rank, SurvivalError};
+/// let err = log_rank(&[1.0, -2.0], &[true, true], &[0, 1], None, 0.0).unwrap_err();
+/// assert_eq!(err, SurvivalError::InvalidTime { index: 1, value: -2.0 });
+/// assert_eq!(err.to_string(), "time at position 1 is -2; expected a finite number ≥ 0");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SurvivalError {

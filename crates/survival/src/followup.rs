@@ -6,6 +6,14 @@ use crate::km::{KmConfig, kaplan_meier};
 use crate::quantile::QuantileEstimate;
 
 /// Two ways of summarising follow-up time.
+///
+/// ```
+/// use npc_survival::followup::median_follow_up;
+/// use npc_survival::KmConfig;
+/// // Everyone censored: follow-up is complete, the reverse KM falls to 0.
+/// let f = median_follow_up(&[10.0, 20.0, 30.0], &[false; 3], &KmConfig::default()).unwrap();
+/// assert_eq!((f.reverse_km.time, f.median_observed), (Some(20.0), 20.0));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FollowUp {
     /// Median of the reverse Kaplan-Meier curve (censoring treated as the event,

@@ -6,6 +6,13 @@ use crate::error::SurvivalError;
 use crate::order::{self, Cells, Tally};
 
 /// How to compute the confidence band.
+///
+/// ```
+/// use npc_survival::{ConfType, KmConfig};
+/// let config = KmConfig { conf_type: ConfType::LogLog, conf_level: 0.90 };
+/// assert_eq!(KmConfig::default().conf_level, 0.95);
+/// # let _ = config;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KmConfig {
     /// The interval's transformation; R's default is [`ConfType::Log`].
@@ -73,6 +80,13 @@ pub struct KmCurve {
 }
 
 /// Fits one Kaplan-Meier curve to `times` (finite, ≥ 0) and `events` (true = event).
+///
+/// ```
+/// use npc_survival::{kaplan_meier, KmConfig, SurvivalError};
+/// let curve = kaplan_meier(&[3.0, 1.0, 2.0], &[true, true, false], &KmConfig::default()).unwrap();
+/// assert_eq!(curve.survival, [2.0 / 3.0, 2.0 / 3.0, 0.0]);
+/// assert_eq!(kaplan_meier(&[], &[], &KmConfig::default()), Err(SurvivalError::Empty));
+/// ```
 pub fn kaplan_meier(
     times: &[f64],
     events: &[bool],
@@ -104,7 +118,7 @@ pub fn kaplan_meier_by_group(
 ) -> Result<Vec<KmCurve>, SurvivalError> {
     order::validate(times, &[("events", events.len()), ("groups", groups.len())])?;
     let z = confint::z_for_level(config.conf_level)?;
-    let n_groups = groups.iter().max().map_or(0, |&m| m as usize + 1);
+    let n_groups = order::group_count(groups)?;
     let cells = Cells::new(times, events, |i| groups[i] as usize, n_groups);
     if let Some(g) = (0..n_groups).find(|&g| cells.size(g) == 0) {
         return Err(SurvivalError::EmptyGroup { group: g as u32 });
@@ -179,6 +193,12 @@ fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
 
 impl KmCurve {
     /// Number of steps (distinct observed times).
+    ///
+    /// ```
+    /// use npc_survival::{kaplan_meier, KmConfig};
+    /// let curve = kaplan_meier(&[1.0, 1.0, 2.0], &[true, false, true], &KmConfig::default()).unwrap();
+    /// assert_eq!((curve.len(), curve.is_empty(), curve.last_time()), (2, false, 2.0));
+    /// ```
     pub fn len(&self) -> usize {
         self.time.len()
     }

@@ -12,6 +12,14 @@ use crate::error::SurvivalError;
 use crate::order::{self, Cells, Tally};
 
 /// A G-rho test between k ≥ 2 groups, as `survdiff` reports it.
+///
+/// ```
+/// use npc_survival::log_rank;
+/// let test = log_rank(&[1.0, 2.0, 3.0, 4.0], &[true; 4], &[0, 1, 0, 1], None, 1.0).unwrap();
+/// assert_eq!(test.rho, 1.0);
+/// assert_eq!(test.n, [2, 2]);
+/// assert!((test.expected.iter().sum::<f64>() - test.observed.iter().sum::<f64>()).abs() < 1e-12);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogRank {
     /// The weight exponent: each event time is weighted by S(t−)^rho, S the pooled
@@ -33,7 +41,17 @@ pub struct LogRank {
     pub p_value: f64,
 }
 
+/// Below this fraction of the size of its terms, cᵀVc is taken as zero.
+const TREND_SINGULAR_REL: f64 = 1e-10;
+
 /// The log-rank test for trend across ordered groups.
+///
+/// ```
+/// use npc_survival::log_rank;
+/// let test = log_rank(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[true; 6], &[2, 2, 1, 1, 0, 0], None, 0.0).unwrap();
+/// let trend = test.trend(&[0.0, 1.0, 2.0]).unwrap();
+/// assert!(trend.u > 0.0 && trend.p_value < 0.05);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trend {
     /// The score of each group.
@@ -83,8 +101,15 @@ pub fn log_rank(
             expected: "a finite number",
         });
     }
-    let k = groups.iter().max().map_or(0, |&m| m as usize + 1);
-    let n_strata = strata.map_or(1, |codes| codes.iter().max().map_or(1, |&m| m as usize + 1));
+    let k = order::group_count(groups)?;
+    let (strata, n_strata) = match strata {
+        Some(codes) => {
+            let (dense, n) = order::dense_strata(codes);
+            (Some(dense), n)
+        }
+        None => (None, 1),
+    };
+    let strata = strata.as_deref();
     let cells = match strata {
         Some(s) => Cells::new(
             times,
@@ -192,6 +217,13 @@ fn accumulate(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
 
 impl LogRank {
     /// Entry (i, j) of the variance matrix.
+    ///
+    /// ```
+    /// use npc_survival::log_rank;
+    /// let test = log_rank(&[1.0, 2.0, 3.0], &[true; 3], &[0, 1, 1], None, 0.0).unwrap();
+    /// assert_eq!(test.variance_at(0, 1), test.variance_at(1, 0));
+    /// assert!((test.variance_at(0, 0) + test.variance_at(0, 1)).abs() < 1e-15);
+    /// ```
     pub fn variance_at(&self, i: usize, j: usize) -> f64 {
         self.variance[i * self.n.len() + j]
     }
@@ -226,14 +258,17 @@ impl LogRank {
         let u: f64 = (0..k)
             .map(|g| scores[g] * (self.observed[g] - self.expected[g]))
             .sum();
-        let v: f64 = (0..k)
-            .map(|g| {
-                (0..k)
-                    .map(|h| scores[g] * self.variance_at(g, h) * scores[h])
-                    .sum::<f64>()
-            })
-            .sum();
-        if v <= 0.0 {
+        let (mut v, mut magnitude) = (0.0, 0.0);
+        for g in 0..k {
+            for h in 0..k {
+                let term = scores[g] * self.variance_at(g, h) * scores[h];
+                v += term;
+                magnitude += term.abs();
+            }
+        }
+        // Equal scores (or scores on groups never at risk together) leave only
+        // rounding noise: no trend can be tested.
+        if v <= magnitude * TREND_SINGULAR_REL {
             return Err(SurvivalError::SingularVariance);
         }
         let chisq = u * u / v;

@@ -20,6 +20,14 @@ pub const TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 /// A quantile of the survival distribution with its confidence limits. `None`
 /// means "not reached": the curve (or that confidence limit) never falls to the
 /// probability.
+///
+/// ```
+/// use npc_survival::{kaplan_meier, KmConfig};
+/// // Only one death in four: the median is not reached.
+/// let curve = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true, false, false, false], &KmConfig::default()).unwrap();
+/// let median = curve.median();
+/// assert_eq!((median.time, median.upper), (None, None));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QuantileEstimate {
     /// The estimate.
@@ -83,10 +91,10 @@ fn print_rule(time: &[f64], y: &[Option<f64>]) -> Option<f64> {
         .filter_map(|(&t, &v)| v.map(|v| (t, v)))
         .filter(|&(_, v)| v < target + TOLERANCE);
     let (t1, y1) = kept.next()?;
-    if (y1 - target).abs() < TOLERANCE {
-        if let Some((t2, _)) = kept.find(|&(_, v)| v < y1) {
-            return Some((t1 + t2) / 2.0);
-        }
+    if (y1 - target).abs() < TOLERANCE
+        && let Some((t2, _)) = kept.find(|&(_, v)| v < y1)
+    {
+        return Some((t1 + t2) / 2.0);
     }
     Some(t1)
 }

@@ -5,6 +5,13 @@ use crate::error::SurvivalError;
 use crate::km::KmCurve;
 
 /// The restricted mean survival time up to `tau`.
+///
+/// ```
+/// use npc_survival::{kaplan_meier, KmConfig};
+/// let curve = kaplan_meier(&[2.0, 4.0], &[true, true], &KmConfig::default()).unwrap();
+/// let r = curve.restricted_mean(3.0).unwrap();
+/// assert_eq!((r.tau, r.rmean), (3.0, 2.5)); // 2·1 + 1·0.5
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RestrictedMean {
     /// The horizon.

@@ -2,13 +2,17 @@
 
 mod common;
 
-use common::{codes, num, nums, read_dataset, read_json, Report};
-use npc_survival::logrank::log_rank;
+use common::{Report, codes, num, nums, read_dataset, read_json};
 use npc_survival::SurvivalError;
+use npc_survival::logrank::log_rank;
 use serde_json::Value;
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn strata_codes(labels: &[String]) -> Vec<u32> {
@@ -22,19 +26,30 @@ fn strata_codes(labels: &[String]) -> Vec<u32> {
 fn survdiff_matches_r() {
     let golden = read_json("logrank.json");
     let cases = golden["cases"].as_array().unwrap();
-    assert!(cases.len() >= 40, "expected the full set of golden cases, found {}", cases.len());
+    assert!(
+        cases.len() >= 40,
+        "expected the full set of golden cases, found {}",
+        cases.len()
+    );
     let mut r = Report::default();
     for case in cases {
         let id = case["id"].as_str().unwrap();
         let data = read_dataset(case["data_file"].as_str().unwrap());
         let groups = codes(&data.group, &strings(&case["groups"]));
-        let strata = case["stratified"].as_bool().unwrap().then(|| strata_codes(&data.strata));
+        let strata = case["stratified"]
+            .as_bool()
+            .unwrap()
+            .then(|| strata_codes(&data.strata));
         let rho = case["rho"].as_f64().unwrap();
         let test = match log_rank(&data.time, &data.event, &groups, strata.as_deref(), rho) {
             Ok(t) => t,
             Err(SurvivalError::NoEvents) => {
                 // R returns chisq 0 on -1 df and a NaN p-value: no test exists.
-                assert_eq!(case["df"].as_i64(), Some(-1), "{id}: NoEvents but R found events");
+                assert_eq!(
+                    case["df"].as_i64(),
+                    Some(-1),
+                    "{id}: NoEvents but R found events"
+                );
                 assert!(case["p_value"].is_null(), "{id}");
                 r.checked += 1;
                 continue;
@@ -42,18 +57,38 @@ fn survdiff_matches_r() {
             Err(e) => panic!("{id}: {e}"),
         };
         let k = test.n.len();
-        r.series(&format!("{id} n"), &nums(&case["n"]), &test.n.iter().map(|&x| Some(x as f64)).collect::<Vec<_>>());
-        r.series(&format!("{id} observed"), &nums(&case["observed"]), &test.observed.iter().map(|&x| Some(x)).collect::<Vec<_>>());
-        r.series(&format!("{id} expected"), &nums(&case["expected"]), &test.expected.iter().map(|&x| Some(x)).collect::<Vec<_>>());
+        r.series(
+            &format!("{id} n"),
+            &nums(&case["n"]),
+            &test.n.iter().map(|&x| Some(x as f64)).collect::<Vec<_>>(),
+        );
+        r.series(
+            &format!("{id} observed"),
+            &nums(&case["observed"]),
+            &test.observed.iter().map(|&x| Some(x)).collect::<Vec<_>>(),
+        );
+        r.series(
+            &format!("{id} expected"),
+            &nums(&case["expected"]),
+            &test.expected.iter().map(|&x| Some(x)).collect::<Vec<_>>(),
+        );
         let rows = case["variance"].as_array().unwrap();
         assert_eq!(rows.len(), k, "{id}: variance rows");
         for (i, row) in rows.iter().enumerate() {
             let got: Vec<Option<f64>> = (0..k).map(|j| Some(test.variance_at(i, j))).collect();
             r.series(&format!("{id} variance[{i}]"), &nums(row), &got);
         }
-        r.value(&format!("{id} chisq"), num(&case["chisq"]), Some(test.chisq));
+        r.value(
+            &format!("{id} chisq"),
+            num(&case["chisq"]),
+            Some(test.chisq),
+        );
         r.value(&format!("{id} df"), num(&case["df"]), Some(test.df as f64));
-        r.value(&format!("{id} p"), num(&case["p_value"]), Some(test.p_value));
+        r.value(
+            &format!("{id} p"),
+            num(&case["p_value"]),
+            Some(test.p_value),
+        );
     }
     r.finish("survdiff");
 }
@@ -67,12 +102,23 @@ fn trend_test_matches_r() {
         let data = read_dataset(case["data_file"].as_str().unwrap());
         let groups = codes(&data.group, &strings(&case["groups"]));
         let test = log_rank(&data.time, &data.event, &groups, None, 0.0).unwrap();
-        let scores: Vec<f64> = nums(&case["scores"]).into_iter().map(Option::unwrap).collect();
+        let scores: Vec<f64> = nums(&case["scores"])
+            .into_iter()
+            .map(Option::unwrap)
+            .collect();
         let trend = test.trend(&scores).unwrap();
         r.value(&format!("{id} u"), num(&case["u"]), Some(trend.u));
         r.value(&format!("{id} v"), num(&case["v"]), Some(trend.v));
-        r.value(&format!("{id} chisq"), num(&case["chisq"]), Some(trend.chisq));
-        r.value(&format!("{id} p"), num(&case["p_value"]), Some(trend.p_value));
+        r.value(
+            &format!("{id} chisq"),
+            num(&case["chisq"]),
+            Some(trend.chisq),
+        );
+        r.value(
+            &format!("{id} p"),
+            num(&case["p_value"]),
+            Some(trend.p_value),
+        );
     }
     r.finish("trend");
 }

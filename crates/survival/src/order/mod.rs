@@ -12,6 +12,8 @@
 mod dense;
 mod keys;
 
+use std::borrow::Cow;
+
 use crate::error::SurvivalError;
 use dense::{Dense, DenseWalk};
 use keys::{Buckets, Merge};
@@ -52,7 +54,7 @@ pub(crate) fn validate(
     for (c, chunk) in times.chunks(CHUNK).enumerate() {
         let valid = chunk
             .iter()
-            .fold(true, |ok, &t| ok & (t >= 0.0) & (t < f64::INFINITY));
+            .fold(true, |ok, &t| ok & (0.0..f64::INFINITY).contains(&t));
         if !valid {
             let offset = chunk
                 .iter()
@@ -66,6 +68,44 @@ pub(crate) fn validate(
         }
     }
     Ok(())
+}
+
+/// The number of groups (largest code + 1). Codes must be dense: a code larger
+/// than the number of observations leaves some code unused, reported as
+/// [`SurvivalError::EmptyGroup`] without sizing anything by the large code.
+pub(crate) fn group_count(codes: &[u32]) -> Result<usize, SurvivalError> {
+    let n = codes.len();
+    let k = codes.iter().max().map_or(0, |&m| m as usize + 1);
+    if k <= n {
+        return Ok(k); // emptiness is checked on the cell sizes
+    }
+    let mut used = vec![false; n + 1];
+    for &c in codes {
+        if let Some(u) = used.get_mut(c as usize) {
+            *u = true;
+        }
+    }
+    let first = used.iter().position(|u| !u).unwrap_or(n);
+    Err(SurvivalError::EmptyGroup {
+        group: first as u32,
+    })
+}
+
+/// Strata codes renumbered densely (keeping their order) when they are sparse,
+/// so that no table is sized by a large code; with the number of strata.
+pub(crate) fn dense_strata(codes: &[u32]) -> (Cow<'_, [u32]>, usize) {
+    let max = codes.iter().max().map_or(0, |&m| m as usize);
+    if max < codes.len() {
+        return (Cow::Borrowed(codes), max + 1);
+    }
+    let mut levels = codes.to_vec();
+    levels.sort_unstable();
+    levels.dedup();
+    let dense = codes
+        .iter()
+        .map(|c| levels.binary_search(c).unwrap_or(0) as u32)
+        .collect();
+    (Cow::Owned(dense), levels.len())
 }
 
 /// Observations sorted by time within cells.

@@ -34,12 +34,25 @@ pub fn read_dataset(relative: &str) -> Dataset {
     let path = golden_dir().join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("time,status,group,strata"), "{}", path.display());
-    let mut d = Dataset { time: vec![], event: vec![], group: vec![], strata: vec![] };
+    assert_eq!(
+        lines.next(),
+        Some("time,status,group,strata"),
+        "{}",
+        path.display()
+    );
+    let mut d = Dataset {
+        time: vec![],
+        event: vec![],
+        group: vec![],
+        strata: vec![],
+    };
     for (i, line) in lines.enumerate() {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 4, "{}:{}: {line}", path.display(), i + 2);
-        d.time.push(f[0].parse().unwrap_or_else(|_| panic!("{}:{}: time {}", path.display(), i + 2, f[0])));
+        d.time.push(
+            f[0].parse()
+                .unwrap_or_else(|_| panic!("{}:{}: time {}", path.display(), i + 2, f[0])),
+        );
         d.event.push(match f[1] {
             "1" => true,
             "0" => false,
@@ -55,16 +68,29 @@ pub fn read_dataset(relative: &str) -> Dataset {
 pub fn codes(labels: &[String], levels: &[String]) -> Vec<u32> {
     labels
         .iter()
-        .map(|l| levels.iter().position(|x| x == l).unwrap_or_else(|| panic!("label {l} not in {levels:?}")) as u32)
+        .map(|l| {
+            levels
+                .iter()
+                .position(|x| x == l)
+                .unwrap_or_else(|| panic!("label {l} not in {levels:?}")) as u32
+        })
         .collect()
 }
 
 pub fn num(v: &serde_json::Value) -> Option<f64> {
-    if v.is_null() { None } else { Some(v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))) }
+    if v.is_null() {
+        None
+    } else {
+        Some(v.as_f64().unwrap_or_else(|| panic!("not a number: {v}")))
+    }
 }
 
 pub fn nums(v: &serde_json::Value) -> Vec<Option<f64>> {
-    v.as_array().unwrap_or_else(|| panic!("not an array: {v}")).iter().map(num).collect()
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(num)
+        .collect()
 }
 
 pub fn close(expected: f64, got: f64) -> bool {
@@ -88,13 +114,18 @@ impl Report {
             _ => false,
         };
         if !ok {
-            self.failures.push(format!("{context}: expected {expected:?}, got {got:?}"));
+            self.failures
+                .push(format!("{context}: expected {expected:?}, got {got:?}"));
         }
     }
 
     pub fn series(&mut self, context: &str, expected: &[Option<f64>], got: &[Option<f64>]) {
         if expected.len() != got.len() {
-            self.failures.push(format!("{context}: expected {} values, got {}", expected.len(), got.len()));
+            self.failures.push(format!(
+                "{context}: expected {} values, got {}",
+                expected.len(),
+                got.len()
+            ));
             return;
         }
         for (i, (e, g)) in expected.iter().zip(got).enumerate() {
