@@ -60,6 +60,20 @@ pub enum SurvivalError {
     SingularVariance,
     /// No events at all: there is nothing to compare.
     NoEvents,
+    /// A regression was asked for without covariates.
+    NoCovariates,
+    /// A covariate value is NaN or infinite.
+    InvalidCovariate {
+        /// 0-based covariate (column) position.
+        covariate: usize,
+        /// 0-based row.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The information matrix is singular at the start: some covariate is constant
+    /// or a combination of others.
+    SingularInformation,
 }
 
 impl fmt::Display for SurvivalError {
@@ -99,6 +113,14 @@ impl fmt::Display for SurvivalError {
             } => {
                 write!(f, "`{name}` is {value}; expected {expected}")
             }
+            SurvivalError::NoCovariates => f.write_str("no covariates; a regression needs at least one"),
+            SurvivalError::InvalidCovariate { covariate, index, value } => write!(
+                f,
+                "covariate {covariate} at position {index} is {value}; expected a finite number"
+            ),
+            SurvivalError::SingularInformation => f.write_str(
+                "the information matrix is singular: a covariate is constant or a combination of others",
+            ),
             SurvivalError::NoEvents => {
                 f.write_str("no events in any group; a test needs at least one event")
             }

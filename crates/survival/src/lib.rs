@@ -37,12 +37,16 @@
 
 pub mod at_times;
 pub mod confint;
+pub mod cox;
 mod error;
 pub mod followup;
 pub mod groups;
 pub mod km;
+mod linalg;
 pub mod logrank;
 mod order;
+pub mod permutation;
+pub mod power;
 pub mod quantile;
 pub mod rmean;
 

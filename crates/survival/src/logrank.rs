@@ -9,6 +9,7 @@
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::error::SurvivalError;
+use crate::linalg;
 use crate::order::{self, Cells, Tally};
 
 /// A G-rho test between k ≥ 2 groups, as `survdiff` reports it.
@@ -301,46 +302,14 @@ fn chi_square(
                 .iter()
                 .flat_map(|&g| free.iter().map(move |&h| variance[g * k + h]))
                 .collect();
-            let solved = solve(matrix, u.clone(), m - 1).ok_or(SurvivalError::SingularVariance)?;
-            let chisq = u.iter().zip(&solved).map(|(a, b)| a * b).sum();
+            // Pivots below rounding level (relative to the largest variance) mean
+            // the groups carry no independent information.
+            let tolerance = f64::EPSILON * (m - 1) as f64;
+            let chisq = linalg::quadratic_form_inverse(&matrix, &u, tolerance)
+                .ok_or(SurvivalError::SingularVariance)?;
             Ok((chisq, m - 1))
         }
     }
-}
-
-/// Solves A x = b for a dense m × m row-major A by Gaussian elimination with
-/// partial pivoting; `None` if A is numerically singular.
-fn solve(mut a: Vec<f64>, mut b: Vec<f64>, m: usize) -> Option<Vec<f64>> {
-    let scale = a.iter().fold(0.0f64, |s, x| s.max(x.abs()));
-    let threshold = scale * f64::EPSILON * m as f64;
-    for col in 0..m {
-        let pivot =
-            (col..m).max_by(|&i, &j| a[i * m + col].abs().total_cmp(&a[j * m + col].abs()))?;
-        if a[pivot * m + col].abs() <= threshold {
-            return None;
-        }
-        if pivot != col {
-            for j in 0..m {
-                a.swap(pivot * m + j, col * m + j);
-            }
-            b.swap(pivot, col);
-        }
-        for row in col + 1..m {
-            let factor = a[row * m + col] / a[col * m + col];
-            if factor != 0.0 {
-                for j in col..m {
-                    a[row * m + j] -= factor * a[col * m + j];
-                }
-                b[row] -= factor * b[col];
-            }
-        }
-    }
-    let mut x = vec![0.0; m];
-    for row in (0..m).rev() {
-        let tail: f64 = (row + 1..m).map(|j| a[row * m + j] * x[j]).sum();
-        x[row] = (b[row] - tail) / a[row * m + row];
-    }
-    Some(x)
 }
 
 /// P(χ²_df > x); 1 when df = 0 (no test).

@@ -192,6 +192,25 @@ struct Candidate {
     gap: f64,
 }
 
+/// `times` with R's near-tie merging applied, or `None` when nothing merges.
+pub(crate) fn merged_times(times: &[f64]) -> Option<Vec<f64>> {
+    let mut keys: Vec<u64> = times.iter().map(|&t| key(t, false)).collect();
+    keys.sort_unstable();
+    let fix = TimeFix::find(&[&keys])?;
+    Some(
+        times
+            .iter()
+            .map(|&t| {
+                let bits = (t + 0.0).to_bits();
+                match fix.moves.binary_search_by_key(&bits, |&(raw, _)| raw) {
+                    Ok(m) => f64::from_bits(fix.moves[m].1),
+                    Err(_) => t,
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Buckets beyond which finding the smallest head by a heap beats a scan.
 const SCAN_MAX_BUCKETS: usize = 8;
 

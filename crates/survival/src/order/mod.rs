@@ -16,6 +16,7 @@ use std::borrow::Cow;
 
 use crate::error::SurvivalError;
 use dense::{Dense, DenseWalk};
+pub(crate) use keys::merged_times;
 use keys::{Buckets, Merge};
 
 /// What one cell holds at one time.

@@ -1,0 +1,144 @@
+//! The data of a Cox model, laid out once for every iteration: rows sorted by
+//! stratum and by time from the latest back (so risk sets grow as a pass moves
+//! forward), covariates centred and stored row by row.
+
+use crate::error::SurvivalError;
+use crate::order;
+
+/// Sorted, centred model data.
+pub(crate) struct CoxData {
+    /// Number of covariates.
+    pub p: usize,
+    /// Covariates of sorted row `i`: `x[i·p .. (i+1)·p]`, centred by `means`.
+    pub x: Vec<f64>,
+    /// Event indicator of each sorted row.
+    pub event: Vec<bool>,
+    /// Time of each sorted row (after R's merging of near-ties).
+    pub time: Vec<f64>,
+    /// Start of each stratum's rows, and the end (`n`) last.
+    pub strata: Vec<usize>,
+    /// Start of each run of equal times within a stratum, and `n` last.
+    pub tie_runs: Vec<usize>,
+}
+
+impl CoxData {
+    /// Validates and lays out `times`, `events`, covariate `columns` and optional
+    /// `strata` codes.
+    pub(crate) fn new(
+        times: &[f64],
+        events: &[bool],
+        columns: &[&[f64]],
+        strata: Option<&[u32]>,
+    ) -> Result<CoxData, SurvivalError> {
+        let n = times.len();
+        let strata_len = strata.map_or(n, <[u32]>::len);
+        order::validate(times, &[("events", events.len()), ("strata", strata_len)])?;
+        let p = columns.len();
+        if p == 0 {
+            return Err(SurvivalError::NoCovariates);
+        }
+        for (j, column) in columns.iter().enumerate() {
+            if column.len() != n {
+                return Err(SurvivalError::LengthMismatch {
+                    column: "covariate",
+                    expected: n,
+                    found: column.len(),
+                });
+            }
+            if let Some(i) = column.iter().position(|v| !v.is_finite()) {
+                return Err(SurvivalError::InvalidCovariate {
+                    covariate: j,
+                    index: i,
+                    value: column[i],
+                });
+            }
+        }
+        let fixed = order::merged_times(times);
+        let times = fixed.as_deref().unwrap_or(times);
+
+        let (strata_codes, n_strata) = match strata {
+            Some(codes) => {
+                let (dense, k) = order::dense_strata(codes);
+                (Some(dense.into_owned()), k)
+            }
+            None => (None, 1),
+        };
+        // Bucket rows by stratum, then sort each bucket by time, latest first.
+        let stratum_of = |i: usize| strata_codes.as_ref().map_or(0, |s| s[i] as usize);
+        let mut starts = vec![0usize; n_strata + 1];
+        for i in 0..n {
+            starts[stratum_of(i) + 1] += 1;
+        }
+        for s in 0..n_strata {
+            starts[s + 1] += starts[s];
+        }
+        let mut next = starts.clone();
+        let mut keyed = vec![(0u64, 0u32); n];
+        for i in 0..n {
+            let slot = &mut next[stratum_of(i)];
+            // Descending time: complement of the ordered bits.
+            keyed[*slot] = (!((times[i] + 0.0).to_bits()), i as u32);
+            *slot += 1;
+        }
+        for w in starts.windows(2) {
+            keyed[w[0]..w[1]].sort_unstable();
+        }
+
+        // Centred for numerical stability, except (as R does) columns holding only
+        // -1, 0 and 1, such as indicators: the likelihood is the same either way,
+        // but its rounding is not, and matching R's matters where the information
+        // is nearly singular.
+        let means: Vec<f64> = columns
+            .iter()
+            .map(|c| {
+                if c.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
+                    0.0
+                } else {
+                    c.iter().sum::<f64>() / n as f64
+                }
+            })
+            .collect();
+        let mut x = Vec::with_capacity(n * p);
+        let mut event = Vec::with_capacity(n);
+        let mut time = Vec::with_capacity(n);
+        for &(_, i) in &keyed {
+            let i = i as usize;
+            x.extend(columns.iter().zip(&means).map(|(c, m)| c[i] - m));
+            event.push(events[i]);
+            time.push(times[i]);
+        }
+        let mut tie_runs = Vec::new();
+        for w in starts.windows(2) {
+            for i in w[0]..w[1] {
+                if i == w[0] || time[i] != time[i - 1] {
+                    tie_runs.push(i);
+                }
+            }
+        }
+        tie_runs.push(n);
+        let strata: Vec<usize> = starts
+            .into_iter()
+            .filter({
+                let mut last = None;
+                move |s| {
+                    let keep = last != Some(*s);
+                    last = Some(*s);
+                    keep
+                }
+            })
+            .collect();
+        Ok(CoxData {
+            p,
+            x,
+            event,
+            time,
+            strata,
+            tie_runs,
+        })
+    }
+
+    /// Number of rows.
+    pub(crate) fn n(&self) -> usize {
+        self.event.len()
+    }
+}
