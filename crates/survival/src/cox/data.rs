@@ -98,14 +98,23 @@ impl CoxData {
                 }
             })
             .collect();
-        let mut x = Vec::with_capacity(n * p);
-        let mut event = Vec::with_capacity(n);
-        let mut time = Vec::with_capacity(n);
-        for &(_, i) in &keyed {
-            let i = i as usize;
-            x.extend(columns.iter().zip(&means).map(|(c, m)| c[i] - m));
-            event.push(events[i]);
-            time.push(times[i]);
+        // Each input row is written once to its sorted place: the columns are
+        // read in order, and scattered writes are cheaper than scattered reads.
+        let mut destination = vec![0u32; n];
+        for (r, &(_, i)) in keyed.iter().enumerate() {
+            destination[i as usize] = r as u32;
+        }
+        let mut x = vec![0.0; n * p];
+        let mut event = vec![false; n];
+        let mut time = vec![0.0; n];
+        for (i, &r) in destination.iter().enumerate() {
+            let r = r as usize;
+            let row = &mut x[r * p..(r + 1) * p];
+            for ((slot, column), mean) in row.iter_mut().zip(columns).zip(&means) {
+                *slot = column[i] - mean;
+            }
+            event[r] = events[i];
+            time[r] = times[i];
         }
         let mut tie_runs = Vec::new();
         for w in starts.windows(2) {

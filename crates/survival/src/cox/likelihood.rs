@@ -116,11 +116,11 @@ pub(crate) fn for_each_event_time(
         a2.iter_mut().for_each(|v| *v = 0.0);
         score.iter_mut().for_each(|v| *v = 0.0);
         information.iter_mut().for_each(|v| *v = 0.0);
+        // Each row's outer product goes to one sum only: the dying ones to the
+        // A sums, which then join the risk set; the censored ones straight in.
         for i in start..end {
             let r = work.risk[i];
             let x = &data.x[i * p..(i + 1) * p];
-            s0 += r;
-            add_outer(&mut s1, &mut s2, r, x);
             if data.event[i] {
                 deaths += 1;
                 a0 += r;
@@ -129,6 +129,18 @@ pub(crate) fn for_each_event_time(
                 for (u, xj) in score.iter_mut().zip(x) {
                     *u += xj;
                 }
+            } else {
+                s0 += r;
+                add_outer(&mut s1, &mut s2, r, x);
+            }
+        }
+        if deaths > 0 {
+            s0 += a0;
+            for (s, a) in s1.iter_mut().zip(&a1) {
+                *s += a;
+            }
+            for (s, a) in s2.iter_mut().zip(&a2) {
+                *s += a;
             }
         }
         if deaths == 0 {
@@ -164,9 +176,38 @@ pub(crate) fn for_each_event_time(
     }
 }
 
-/// Adds r·x to `first` and r·x·xᵀ (lower triangle) to `second`.
+/// Adds r·x to `first` and r·x·xᵀ (lower triangle) to `second`. The common
+/// small sizes get their own unrolled copy.
 #[inline]
 fn add_outer(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
+    match x.len() {
+        1 => add_outer_fixed::<1>(first, second, r, x),
+        2 => add_outer_fixed::<2>(first, second, r, x),
+        3 => add_outer_fixed::<3>(first, second, r, x),
+        4 => add_outer_fixed::<4>(first, second, r, x),
+        5 => add_outer_fixed::<5>(first, second, r, x),
+        6 => add_outer_fixed::<6>(first, second, r, x),
+        7 => add_outer_fixed::<7>(first, second, r, x),
+        8 => add_outer_fixed::<8>(first, second, r, x),
+        _ => add_outer_any(first, second, r, x),
+    }
+}
+
+#[inline(always)]
+fn add_outer_fixed<const P: usize>(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
+    let x: &[f64; P] = x.try_into().expect("row of P covariates");
+    let first: &mut [f64; P] = first.try_into().expect("P sums");
+    let second: &mut [f64] = &mut second[..P * P];
+    for j in 0..P {
+        let rx = r * x[j];
+        first[j] += rx;
+        for l in 0..=j {
+            second[j * P + l] += rx * x[l];
+        }
+    }
+}
+
+fn add_outer_any(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
     let p = x.len();
     for j in 0..p {
         let rx = r * x[j];
