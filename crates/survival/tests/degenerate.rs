@@ -596,6 +596,13 @@ fn error_messages_are_lower_case_first_without_a_trailing_period() {
     // Variants no small input reaches.
     errors.push(SurvivalError::TooManyObservations { n: 5_000_000_000 });
     errors.push(SurvivalError::SingularVariance);
+    errors.push(SurvivalError::NoCovariates);
+    errors.push(SurvivalError::InvalidCovariate {
+        covariate: 2,
+        index: 7,
+        value: f64::NAN,
+    });
+    errors.push(SurvivalError::SingularInformation);
     for error in &errors {
         let message = error.to_string();
         let first = message.chars().next();
@@ -672,4 +679,143 @@ fn trend_with_equal_scores_is_singular_not_rounding_noise() {
         test.trend(&[1.0, 1.0]),
         &SurvivalError::SingularVariance,
     );
+}
+
+mod regression {
+    use npc_survival::SurvivalError;
+    use npc_survival::cox::{CoxConfig, CoxWarning, cox_ph};
+    use npc_survival::permutation::{PermutationConfig, permutation_log_rank};
+    use npc_survival::power::{Design, events_required, minimal_detectable_hazard_ratio, power};
+
+    const T: [f64; 6] = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    const E: [bool; 6] = [true, false, true, true, false, true];
+    const X: [f64; 6] = [0.5, 1.0, 0.0, 2.0, 1.5, 0.2];
+
+    fn cox_error(times: &[f64], events: &[bool], x: &[&[f64]]) -> SurvivalError {
+        cox_ph(times, events, x, None, &CoxConfig::default()).expect_err("expected an error")
+    }
+
+    #[test]
+    fn cox_rejects_degenerate_input_with_typed_errors() {
+        assert_eq!(cox_error(&[], &[], &[&[]]), SurvivalError::Empty);
+        assert_eq!(cox_error(&T, &E, &[]), SurvivalError::NoCovariates);
+        assert_eq!(cox_error(&T, &[false; 6], &[&X]), SurvivalError::NoEvents);
+        assert_eq!(
+            cox_error(&T, &E, &[&X[..5]]),
+            SurvivalError::LengthMismatch {
+                column: "covariate",
+                expected: 6,
+                found: 5
+            }
+        );
+        let mut bad = X;
+        bad[3] = f64::INFINITY;
+        assert_eq!(
+            cox_error(&T, &E, &[&bad]),
+            SurvivalError::InvalidCovariate {
+                covariate: 0,
+                index: 3,
+                value: f64::INFINITY
+            }
+        );
+        assert_eq!(
+            cox_error(&T, &E, &[&[1.0; 6]]),
+            SurvivalError::SingularInformation
+        );
+        assert_eq!(
+            cox_error(&T, &E, &[&X, &X]),
+            SurvivalError::SingularInformation
+        );
+        let strata = [0u32, 0, 1];
+        assert!(matches!(
+            cox_ph(&T, &E, &[&X], Some(&strata), &CoxConfig::default()),
+            Err(SurvivalError::LengthMismatch {
+                column: "strata",
+                ..
+            })
+        ));
+        let config = CoxConfig {
+            conf_level: 1.0,
+            ..CoxConfig::default()
+        };
+        assert!(matches!(
+            cox_ph(&T, &E, &[&X], None, &config),
+            Err(SurvivalError::InvalidParameter {
+                name: "conf_level",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn cox_reports_monotone_likelihood_and_non_convergence_as_warnings() {
+        // No events where x = 1: the likelihood keeps rising as β → −∞.
+        let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+        let events = [true, false, true, false, true, false, true, false];
+        let x = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+        // R 3.5-3 on these data: "Ran out of iterations and did not converge",
+        // iter 21, coef -21.2028947707468 (the last accepted step).
+        let fit = cox_ph(&times, &events, &[&x], None, &CoxConfig::default()).unwrap();
+        assert_eq!(
+            fit.warnings,
+            vec![CoxWarning::NotConverged { iterations: 21 }]
+        );
+        assert!(
+            (fit.coef[0] - -21.2028947707468).abs() < 1e-9 * 21.2,
+            "expected R's coefficient -21.2028947707468, got {}",
+            fit.coef[0]
+        );
+        let short = CoxConfig {
+            max_iter: 2,
+            ..CoxConfig::default()
+        };
+        let fit = cox_ph(&times, &events, &[&x], None, &short).unwrap();
+        assert_eq!(
+            fit.warnings,
+            vec![CoxWarning::NotConverged { iterations: 3 }]
+        );
+        assert!(fit.coef.iter().chain(&fit.se).all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn permutation_and_power_reject_degenerate_input() {
+        let config = PermutationConfig::default();
+        assert_eq!(
+            permutation_log_rank(&T, &E, &[0; 6], &config),
+            Err(SurvivalError::TooFewGroups { found: 1 })
+        );
+        assert_eq!(
+            permutation_log_rank(&T, &[false; 6], &[0, 1, 0, 1, 0, 1], &config),
+            Err(SurvivalError::NoEvents)
+        );
+        assert_eq!(
+            permutation_log_rank(&T, &E, &[0, 2, 0, 2, 0, 2], &config),
+            Err(SurvivalError::EmptyGroup { group: 1 })
+        );
+        let d = Design::default();
+        for (name, result) in [
+            ("hazard_ratio", power(0.0, 24.0, &d)),
+            ("events", power(0.5, -1.0, &d)),
+            (
+                "allocation",
+                power(
+                    0.5,
+                    24.0,
+                    &Design {
+                        allocation: 1.0,
+                        ..d
+                    },
+                ),
+            ),
+            ("alpha", power(0.5, 24.0, &Design { alpha: 0.0, ..d })),
+            ("power", events_required(0.5, 1.0, &d)),
+            ("hazard_ratio", events_required(1.0, 0.8, &d)),
+            ("events", minimal_detectable_hazard_ratio(f64::NAN, 0.8, &d)),
+        ] {
+            assert!(
+                matches!(result, Err(SurvivalError::InvalidParameter { name: n, .. }) if n == name),
+                "expected InvalidParameter for {name}, got {result:?}"
+            );
+        }
+    }
 }
