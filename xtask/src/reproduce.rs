@@ -1,12 +1,10 @@
-//! `cargo xtask reproduce`: regenerate the paper's results from its patient rows.
-//!
-//! So far it writes the recomputed Table 1 (Markdown and CSV) and prints it; the
-//! survival results, figure and claims ledger come with the report crate's work.
+//! `cargo xtask reproduce [--out DIR]`: regenerate every result of the paper from
+//! its patient rows into DIR (default `target/reproduce/`), and print a summary.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use npc_report::table1;
+use npc_report::Reproduction;
 
 /// The workspace root, from this crate's manifest directory.
 fn project_root() -> PathBuf {
@@ -25,17 +23,14 @@ pub fn run(args: &[String]) -> Result<()> {
             other => bail!("unknown argument `{other}` for reproduce; expected --out DIR"),
         }
     }
-    let cohort = npc_cohort::dizdar2021::cohort().context("loading the paper's patient table")?;
-    let summary = cohort.summary();
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let markdown = table1::markdown(&summary);
-    write(&out.join("table1.md"), &markdown)?;
-    write(&out.join("table1.csv"), &table1::csv(&summary))?;
-    println!("{markdown}");
-    println!("Wrote table1.md and table1.csv to {}", out.display());
+    let reproduction = Reproduction::build()?;
+    let written = reproduction.write_to(&out)?;
+    print!("{}", reproduction.terminal_summary());
+    println!(
+        "Wrote {} files to {}: {}",
+        written.len(),
+        out.display(),
+        written.join(", ")
+    );
     Ok(())
-}
-
-fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }

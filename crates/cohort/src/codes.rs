@@ -237,6 +237,75 @@ pub fn last_status(cell: &str) -> Result<LastStatus, Expected> {
     }
 }
 
+/// A patient's row written back in the paper's codes, in [`crate::load::COLUMNS`]
+/// order; [`crate::load`] reads it back to the same patient.
+pub fn cells(p: &crate::Patient) -> [String; 15] {
+    let site_name = |s: MetastaticSite| match s {
+        MetastaticSite::Bone => "bone",
+        MetastaticSite::BoneMarrow => "bone marrow",
+        MetastaticSite::Liver => "liver",
+        MetastaticSite::Lung => "lung",
+        MetastaticSite::MediastinalLymphNodes => "mediastinum",
+        MetastaticSite::ParaAorticLymphNodes => "paraaortic lymph nodes",
+        MetastaticSite::AxillaryLymphNodes => "axilla lymph nodes",
+        MetastaticSite::Adrenal => "surrenal",
+    };
+    let sites = p
+        .metastatic_sites
+        .iter()
+        .map(site_name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sites_chars = sites.chars();
+    let sites = sites_chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + sites_chars.as_str()
+    });
+    let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_owned();
+    [
+        p.number.to_string(),
+        p.age_years.to_string(),
+        match p.sex {
+            Sex::Male => "E",
+            Sex::Female => "K",
+        }
+        .to_owned(),
+        format!("WHO {}", p.histology.who_type()),
+        p.t_stage.number().to_string(),
+        p.n_stage.number().to_string(),
+        sites,
+        match p.lesions {
+            LesionBurden::Single => "Single",
+            LesionBurden::Oligometastatic => "Oligometastasis",
+            LesionBurden::Multiple => "Multiple",
+        }
+        .to_owned(),
+        match p.organs {
+            OrganBurden::Single => "Single",
+            OrganBurden::Multiple => "Multiple",
+        }
+        .to_owned(),
+        yes_no(p.liver_metastasis),
+        match p.induction {
+            Induction::None => "No".to_owned(),
+            Induction::Given { cycles, regimen } => format!("{cycles} {}", regimen.code()),
+        },
+        p.rt_dose_cgy.to_string(),
+        match p.concurrent {
+            ConcurrentChemotherapy::None => "No",
+            ConcurrentChemotherapy::Cisplatin => "Cisplatin",
+            ConcurrentChemotherapy::Carboplatin => "Carboplatin",
+        }
+        .to_owned(),
+        p.survival_months.to_string(),
+        match p.last_status {
+            LastStatus::Died => "Ex",
+            LastStatus::NoEvidenceOfDisease => "NED",
+            LastStatus::ActiveDisease => "Active disease",
+        }
+        .to_owned(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
