@@ -34,12 +34,19 @@ pub enum LoadError {
         /// The file.
         path: String,
     },
+    /// Every row misses a value in some column the analysis uses.
+    AllRowsMissing {
+        /// The file.
+        path: String,
+        /// Rows read.
+        rows: usize,
+    },
     /// A required column is absent.
     MissingColumn {
         /// The file.
         path: String,
         /// The column that should be there.
-        column: &'static str,
+        column: String,
         /// The columns the file has.
         found: Vec<String>,
     },
@@ -50,7 +57,7 @@ pub enum LoadError {
         /// Spreadsheet row (header = 1).
         row: usize,
         /// The column.
-        column: &'static str,
+        column: String,
         /// What the cell should hold.
         expected: String,
     },
@@ -61,7 +68,7 @@ pub enum LoadError {
         /// Spreadsheet row (header = 1).
         row: usize,
         /// The column.
-        column: &'static str,
+        column: String,
         /// The offending value, as found.
         value: String,
         /// What the cell should hold.
@@ -101,6 +108,10 @@ impl fmt::Display for LoadError {
                     "{path}: the file holds no patient rows; expected a header and at least one row"
                 )
             }
+            LoadError::AllRowsMissing { path, rows } => write!(
+                f,
+                "{path}: all {rows} rows miss a value in a column the analysis uses; expected at least one complete row"
+            ),
             LoadError::MissingColumn {
                 path,
                 column,

@@ -5,7 +5,8 @@
 //! loaded from CSV or Parquet through polars with an error naming file, row, column
 //! and value for anything it cannot read; the derived values the analysis splits on,
 //! each defined once ([`derived`]); Table 1 summaries ([`summary`]); and the facts
-//! the paper states only in aggregate ([`aggregate`]).
+//! the paper states only in aggregate ([`aggregate`]). [`table`] reads the
+//! survival columns of anyone's cohort file for the command-line tool.
 //!
 //! It does no statistics beyond counting: survival estimates live in
 //! `npc-survival`, which knows nothing of this cohort.
@@ -29,6 +30,7 @@ mod error;
 pub mod load;
 pub mod model;
 pub mod summary;
+pub mod table;
 
 use std::path::Path;
 

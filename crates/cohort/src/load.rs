@@ -155,7 +155,7 @@ fn from_frame(name: &str, frame: &DataFrame) -> Result<Cohort, LoadError> {
     for column in COLUMNS {
         let col = frame.column(column).map_err(|_| LoadError::MissingColumn {
             path: name.to_owned(),
-            column,
+            column: column.to_owned(),
             found: found.clone(),
         })?;
         columns.push(TextColumn::read(name, col)?);
@@ -213,13 +213,13 @@ impl RowReader<'_> {
             None | Some("") => Err(LoadError::MissingValue {
                 path: self.name.to_owned(),
                 row: self.row,
-                column,
+                column: column.to_owned(),
                 expected: parse("").err().unwrap_or_default(),
             }),
             Some(text) => parse(text).map_err(|expected| LoadError::InvalidValue {
                 path: self.name.to_owned(),
                 row: self.row,
-                column,
+                column: column.to_owned(),
                 value: cell.unwrap_or_default().to_owned(),
                 expected,
             }),
@@ -255,7 +255,7 @@ impl RowReader<'_> {
             return Err(LoadError::InvalidValue {
                 path: self.name.to_owned(),
                 row: self.row,
-                column: "liver_metastasis",
+                column: "liver_metastasis".to_owned(),
                 value: self.raw("liver_metastasis").unwrap_or_default().to_owned(),
                 expected: expected.to_owned(),
             });

@@ -24,6 +24,7 @@ pub mod claims;
 mod error;
 pub mod factors;
 pub mod figure;
+pub mod output;
 pub mod predicate;
 mod render;
 mod reproduction;
