@@ -35,6 +35,19 @@ pub struct ColumnSpec {
     pub references: Vec<(String, String)>,
 }
 
+impl ColumnSpec {
+    /// Every column the analysis reads, each once.
+    pub fn used_columns(&self) -> Vec<String> {
+        let mut columns = vec![self.time.clone(), self.event.clone()];
+        columns.extend(self.group.iter().cloned());
+        columns.extend(self.strata.iter().cloned());
+        columns.extend(self.covariates.iter().cloned());
+        let mut seen = std::collections::HashSet::new();
+        columns.retain(|c| seen.insert(c.clone()));
+        columns
+    }
+}
+
 /// Labels of a grouping column as codes `0..k`, levels in sorted order (numeric
 /// order for a numeric column, byte order for text).
 #[derive(Debug, Clone, PartialEq)]
@@ -108,13 +121,19 @@ pub fn read_bytes(
     };
     let frame = match format {
         Format::Csv => {
-            // Typed columns, inferred by polars (fast). Should a later row break
-            // the inferred type, read everything as text instead, so that the bad
-            // cell is reported with its row rather than as a polars parse failure.
-            let csv = |infer: Option<usize>| {
+            // Only the used columns are parsed (the rest are only split off). A
+            // column that is not there makes polars refuse the projection; the
+            // full read then lets `from_frame` name what is missing and what is.
+            let used: Arc<[PlSmallStr]> = spec
+                .used_columns()
+                .into_iter()
+                .map(PlSmallStr::from)
+                .collect();
+            let csv = |infer: Option<usize>, columns: Option<Arc<[PlSmallStr]>>| {
                 CsvReadOptions::default()
                     .with_has_header(true)
                     .with_infer_schema_length(infer)
+                    .with_columns(columns)
                     .with_parse_options(
                         CsvParseOptions::default()
                             .with_null_values(Some(NullValues::AllColumnsSingle("NA".into()))),
@@ -122,10 +141,13 @@ pub fn read_bytes(
                     .into_reader_with_file_handle(Cursor::new(&bytes))
                     .finish()
             };
-            match csv(Some(1000)) {
-                Ok(frame) => frame,
-                Err(_) => csv(Some(0)).map_err(unreadable)?,
-            }
+            // Typed columns, inferred by polars (fast). Should a later row break
+            // the inferred type, read everything as text instead, so that the bad
+            // cell is reported with its row rather than as a polars parse failure.
+            csv(Some(1000), Some(used.clone()))
+                .or_else(|_| csv(Some(0), Some(used)))
+                .or_else(|_| csv(Some(0), None))
+                .map_err(unreadable)?
         }
         Format::Parquet => ParquetReader::new(Cursor::new(bytes))
             .finish()
