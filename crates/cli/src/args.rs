@@ -58,6 +58,9 @@ pub enum Command {
         /// Restricted mean survival up to this time.
         #[arg(long)]
         rmean: Option<f64>,
+        /// Also draw the curves (with the number at risk) to this SVG file.
+        #[arg(long)]
+        plot: Option<std::path::PathBuf>,
     },
     /// Log-rank and G-rho tests between groups, as R's survdiff.
     ///

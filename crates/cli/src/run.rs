@@ -60,6 +60,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             conf_level,
             at,
             rmean,
+            plot,
         } => {
             let spec = ColumnSpec {
                 group,
@@ -101,6 +102,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     rmean: *rmean,
                 })
                 .collect();
+            if let Some(path) = plot {
+                let labelled: Vec<(Option<String>, &npc_survival::km::KmCurve)> =
+                    labels.iter().cloned().zip(curves.iter()).collect();
+                let figure = npc_report::figure::data(&labelled, None, &[]);
+                let title = format!("Kaplan-Meier estimate: {}", data.source);
+                let axes = npc_report::figure::Labels {
+                    title: &title,
+                    x: &input.time,
+                    y: "Survival",
+                };
+                let svg = npc_report::figure::svg(&figure, &axes).map_err(CliError::Other)?;
+                std::fs::write(&path, svg).map_err(|e| {
+                    CliError::Other(format!("{}: cannot write: {e}", path.display()))
+                })?;
+            }
             print(
                 &output::km(&outputs, data.n_dropped, input.format),
                 data.n_dropped,

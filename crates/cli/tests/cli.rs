@@ -513,3 +513,45 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn km_plot_writes_an_svg() {
+    let path = std::env::temp_dir().join(format!("npcsurv-plot-{}.svg", std::process::id()));
+    let path_text = path.display().to_string();
+    let out = npcsurv(&[
+        "km",
+        "fixtures/golden/data/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "group",
+        "--plot",
+        &path_text,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("Maintained") && svg.contains("Number at risk")
+    );
+    let out = npcsurv(&[
+        "km",
+        "fixtures/golden/data/aml.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--plot",
+        "/nonexistent/dir/x.svg",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unwritable output is not bad input"
+    );
+}

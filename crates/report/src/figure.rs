@@ -1,39 +1,107 @@
-//! Figure 1: the overall-survival Kaplan-Meier curve as SVG, with its 95 %
-//! confidence band, censoring marks, months on the x axis every 12, the
-//! number at risk under the axis, and the 2- and 4-year estimates marked.
+//! Kaplan-Meier figures as SVG: Figure 1 of the paper (the overall-survival
+//! curve with its 95 % band, censoring marks, months every 12 on the x axis,
+//! the number at risk under it, and the 2- and 4-year estimates marked), and
+//! the same drawing for any set of curves (`npcsurv km --plot`).
 //!
 //! Drawn with plotters' SVG backend without font support: text is written as SVG
 //! `<text>` elements and laid out by the viewer, so label widths are estimated,
 //! not measured.
 
+use npc_survival::km::KmCurve;
 use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::survival_summary::SurvivalSummary;
 
-/// Spacing of the x-axis ticks and of the at-risk counts, months.
+/// Spacing of the paper's x-axis ticks and at-risk counts, months.
 pub const TICK_MONTHS: f64 = 12.0;
 
-/// The numbers the figure draws, for a snapshot and for readers.
+/// One curve as drawn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FigureData {
-    /// Step corners of the curve: (time, survival), starting at (0, 1).
+pub struct CurveData {
+    /// Legend label (`None` for a single, unlabelled curve).
+    pub label: Option<String>,
+    /// Step corners: (time, survival), starting at (0, 1).
     pub steps: Vec<(f64, f64)>,
-    /// Band corners: (time, lower, upper), starting at (0, 1, 1).
+    /// Band corners: (time, lower, upper), starting at (0, 1, 1); drawn only
+    /// when there is one curve.
     pub band: Vec<(f64, f64, f64)>,
     /// Censoring marks: (time, survival).
     pub censored: Vec<(f64, f64)>,
-    /// Number at risk at each tick: (months, n).
+    /// Number at risk at each tick: (time, n).
     pub at_risk: Vec<(f64, usize)>,
-    /// Marked landmarks: (months, survival, lower, upper).
+}
+
+/// The numbers a figure draws, for a snapshot and for readers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureData {
+    /// The curves.
+    pub curves: Vec<CurveData>,
+    /// Marked landmarks of a single curve: (time, survival, lower, upper).
     pub landmarks: Vec<(f64, f64, Option<f64>, Option<f64>)>,
+    /// Tick spacing of the x axis.
+    pub tick: f64,
     /// End of the x axis.
     pub x_max: f64,
 }
 
-/// The figure's data from the survival summary.
-pub fn data(summary: &SurvivalSummary) -> FigureData {
-    let c = &summary.curve;
+/// Labels of a figure.
+pub struct Labels<'a> {
+    /// Title above the plot.
+    pub title: &'a str,
+    /// x-axis description.
+    pub x: &'a str,
+    /// y-axis description.
+    pub y: &'a str,
+}
+
+/// A tick spacing of 1, 2 or 5 × 10^k giving about ten ticks up to `last`.
+fn nice_tick(last: f64) -> f64 {
+    let raw = (last / 10.0).max(f64::MIN_POSITIVE);
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&t| t >= raw)
+        .unwrap_or(10.0 * power)
+}
+
+/// The data of a figure of `curves`, with ticks every `tick` (or a round spacing)
+/// and, when there is a single curve, the `landmarks` marked on it.
+pub fn data(
+    curves: &[(Option<String>, &KmCurve)],
+    tick: Option<f64>,
+    landmarks: &[f64],
+) -> FigureData {
+    let last = curves
+        .iter()
+        .map(|(_, c)| c.last_time())
+        .fold(0.0, f64::max);
+    let tick = tick.unwrap_or_else(|| nice_tick(last));
+    let x_max = ((last / tick).ceil() * tick).max(tick);
+    let ticks: Vec<f64> = (0..=(x_max / tick).round() as usize)
+        .map(|k| k as f64 * tick)
+        .collect();
+    let marked = match curves {
+        [(_, only)] => only
+            .at(landmarks)
+            .iter()
+            .map(|a| (a.time, a.survival, a.lower, a.upper))
+            .collect(),
+        _ => Vec::new(),
+    };
+    FigureData {
+        curves: curves
+            .iter()
+            .map(|(label, c)| curve_data(label.clone(), c, &ticks))
+            .collect(),
+        landmarks: marked,
+        tick,
+        x_max,
+    }
+}
+
+fn curve_data(label: Option<String>, c: &KmCurve, ticks: &[f64]) -> CurveData {
     let mut steps = vec![(0.0, 1.0)];
     let mut band = vec![(0.0, 1.0, 1.0)];
     let mut censored = Vec::new();
@@ -58,37 +126,47 @@ pub fn data(summary: &SurvivalSummary) -> FigureData {
     let last = c.last_time();
     steps.push((last, s_prev));
     band.push((last, lo_prev, hi_prev));
-    let x_max = (last / TICK_MONTHS).ceil() * TICK_MONTHS;
-    let ticks: Vec<f64> = (0..=(x_max / TICK_MONTHS) as usize)
-        .map(|k| k as f64 * TICK_MONTHS)
-        .collect();
-    let at = c.at(&ticks);
+    let at = c.at(ticks);
     let at_risk = ticks
         .iter()
         .map(|&t| (t, at.iter().find(|a| a.time == t).map_or(0, |a| a.n_risk)))
         .collect();
-    let landmarks = summary
-        .landmarks
-        .iter()
-        .map(|a| (a.time, a.survival, a.lower, a.upper))
-        .collect();
-    FigureData {
+    CurveData {
+        label,
         steps,
         band,
         censored,
         at_risk,
-        landmarks,
-        x_max,
     }
 }
 
-/// Renders the figure as an SVG document.
-pub fn svg(summary: &SurvivalSummary, figure: &FigureData) -> Result<String, String> {
+/// Figure 1 of the paper: the overall-survival curve, ticks every 12 months,
+/// 2 and 4 years marked.
+pub fn paper(summary: &SurvivalSummary) -> FigureData {
+    data(
+        &[(None, &summary.curve)],
+        Some(TICK_MONTHS),
+        &crate::survival_summary::LANDMARKS_MONTHS,
+    )
+}
+
+/// Figure 1's title.
+pub fn paper_title(summary: &SurvivalSummary) -> String {
+    format!(
+        "Figure 1. Overall survival of all patients (n = {}, {} deaths)",
+        summary.n, summary.deaths
+    )
+}
+
+/// Renders a figure as an SVG document.
+pub fn svg(figure: &FigureData, labels: &Labels<'_>) -> Result<String, String> {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (900, 600)).into_drawing_area();
-        draw(&root, summary, figure)?;
-        root.present().map_err(|e| e.to_string())?;
+        let rows = figure.curves.len();
+        let height = 560 + 24 * rows as u32;
+        let root = SVGBackend::with_string(&mut out, (900, height)).into_drawing_area();
+        draw(&root, figure, labels)?;
+        root.present().message()?;
     }
     Ok(out)
 }
@@ -104,63 +182,82 @@ impl<T, E: std::fmt::Display> Message<T> for Result<T, E> {
     }
 }
 
+const COLOURS: [RGBColor; 6] = [
+    BLUE,
+    RED,
+    RGBColor(0, 130, 0),
+    MAGENTA,
+    RGBColor(200, 120, 0),
+    CYAN,
+];
+
 fn draw(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-    summary: &SurvivalSummary,
     f: &FigureData,
+    labels: &Labels<'_>,
 ) -> Result<(), String> {
     root.fill(&WHITE).message()?;
-    let (chart_area, table_area) = root.split_vertically(540);
+    let (chart_area, table_area) = root.split_vertically(520);
     let mut chart = ChartBuilder::on(&chart_area)
-        .caption(
-            format!(
-                "Figure 1. Overall survival of all patients (n = {}, {} deaths)",
-                summary.n, summary.deaths
-            ),
-            ("sans-serif", 20),
-        )
+        .caption(labels.title, ("sans-serif", 20))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(56)
-        // Ticks exactly every 12 months, not where plotters would put them.
-        .build_cartesian_2d((0f64..f.x_max).step(TICK_MONTHS), 0f64..1.02f64)
+        // Ticks exactly at multiples of the spacing, not where plotters would put them.
+        .build_cartesian_2d((0f64..f.x_max).step(f.tick), 0f64..1.02f64)
         .message()?;
     chart
         .configure_mesh()
-        .x_labels((f.x_max / TICK_MONTHS) as usize + 1)
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_labels((f.x_max / f.tick).round() as usize + 1)
+        .x_label_formatter(&|x| format!("{}", (x * 1e6).round() / 1e6))
         .y_labels(11)
         .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-        .x_desc("Months from diagnosis")
-        .y_desc("Overall survival")
+        .x_desc(labels.x)
+        .y_desc(labels.y)
         .light_line_style(WHITE)
         .draw()
         .message()?;
 
-    // The 95 % band: upper corners forwards, lower corners back.
-    let mut polygon: Vec<(f64, f64)> = f.band.iter().map(|&(t, _, hi)| (t, hi)).collect();
-    polygon.extend(f.band.iter().rev().map(|&(t, lo, _)| (t, lo)));
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            polygon,
-            BLUE.mix(0.15).filled(),
-        )))
-        .message()?;
-    chart
-        .draw_series(LineSeries::new(
-            f.steps.iter().copied(),
-            BLUE.stroke_width(2),
-        ))
-        .message()?
-        .label("Kaplan-Meier estimate")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE.stroke_width(2)));
-    chart
-        .draw_series(f.censored.iter().map(|&(t, s)| {
-            PathElement::new(vec![(t, s - 0.02), (t, s + 0.02)], BLACK.stroke_width(1))
-        }))
-        .message()?
-        .label("Censored")
-        .legend(|(x, y)| PathElement::new(vec![(x + 10, y - 5), (x + 10, y + 5)], BLACK));
+    let single = f.curves.len() == 1;
+    for (k, curve) in f.curves.iter().enumerate() {
+        let colour = COLOURS[k % COLOURS.len()];
+        if single {
+            // The 95 % band: upper corners forwards, lower corners back.
+            let mut polygon: Vec<(f64, f64)> =
+                curve.band.iter().map(|&(t, _, hi)| (t, hi)).collect();
+            polygon.extend(curve.band.iter().rev().map(|&(t, lo, _)| (t, lo)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    polygon,
+                    colour.mix(0.15).filled(),
+                )))
+                .message()?;
+        }
+        let label = curve
+            .label
+            .clone()
+            .unwrap_or_else(|| "Kaplan-Meier estimate".to_owned());
+        chart
+            .draw_series(LineSeries::new(
+                curve.steps.iter().copied(),
+                colour.stroke_width(2),
+            ))
+            .message()?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
+        let marks = chart
+            .draw_series(curve.censored.iter().map(|&(t, s)| {
+                PathElement::new(vec![(t, s - 0.02), (t, s + 0.02)], BLACK.stroke_width(1))
+            }))
+            .message()?;
+        if k == 0 {
+            marks
+                .label("Censored")
+                .legend(|(x, y)| PathElement::new(vec![(x + 10, y - 5), (x + 10, y + 5)], BLACK));
+        }
+    }
     for &(t, s, lo, hi) in &f.landmarks {
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -175,10 +272,11 @@ fn draw(
             (Some(lo), Some(hi)) => format!(" (95% CI {:.0}-{:.0}%)", lo * 100.0, hi * 100.0),
             _ => String::new(),
         };
+        let text = format!("{:.0}-year OS {:.1}%{ci}", t / 12.0, s * 100.0);
         chart
             .draw_series(std::iter::once(Text::new(
-                format!("{:.0}-year OS {:.1}%{ci}", t / 12.0, s * 100.0),
-                (t + 2.0, s + 0.05),
+                text,
+                (t + f.tick / 6.0, s + 0.05),
                 ("sans-serif", 14).into_font().color(&RED),
             )))
             .message()?;
@@ -190,15 +288,29 @@ fn draw(
         .draw()
         .message()?;
 
-    // Number at risk, aligned with the ticks.
+    // Number at risk, one row per curve, aligned with the ticks.
     table_area
         .draw(&Text::new("Number at risk", (16, 4), ("sans-serif", 14)))
         .message()?;
-    for &(t, n) in &f.at_risk {
-        let (x, _) = chart.backend_coord(&(t, 0.0));
-        table_area
-            .draw(&Text::new(n.to_string(), (x - 6, 30), ("sans-serif", 14)))
-            .message()?;
+    for (k, curve) in f.curves.iter().enumerate() {
+        let y = 30 + 24 * k as i32;
+        if let Some(label) = &curve.label {
+            table_area
+                .draw(&Text::new(
+                    label.clone(),
+                    (4, y),
+                    ("sans-serif", 12)
+                        .into_font()
+                        .color(&COLOURS[k % COLOURS.len()]),
+                ))
+                .message()?;
+        }
+        for &(t, n) in &curve.at_risk {
+            let (x, _) = chart.backend_coord(&(t, 0.0));
+            table_area
+                .draw(&Text::new(n.to_string(), (x - 6, y), ("sans-serif", 14)))
+                .message()?;
+        }
     }
     Ok(())
 }

@@ -60,7 +60,7 @@ impl Reproduction {
         };
         let ledger = claims::ledger(&claims, &cx).map_err(ReportError::Claims)?;
         let table1 = table1::rows(&summary, &claims, &aggregates);
-        let figure = figure::data(&survival);
+        let figure = figure::paper(&survival);
         Ok(Reproduction {
             cohort,
             summary,
@@ -86,7 +86,13 @@ impl Reproduction {
     /// The files of the reproduction: (file name, contents).
     pub fn files(&self) -> Result<Vec<(&'static str, String)>, ReportError> {
         let json = |v: &dyn erased::Json| v.pretty();
-        let svg = figure::svg(&self.survival, &self.figure).map_err(ReportError::Figure)?;
+        let title = figure::paper_title(&self.survival);
+        let labels = figure::Labels {
+            title: &title,
+            x: "Months from diagnosis",
+            y: "Overall survival",
+        };
+        let svg = figure::svg(&self.figure, &labels).map_err(ReportError::Figure)?;
         Ok(vec![
             ("table1.md", table1::markdown(&self.summary, &self.table1)),
             ("table1.csv", table1::csv(&self.table1)),
