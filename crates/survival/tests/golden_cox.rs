@@ -46,6 +46,57 @@ impl Table {
     }
 }
 
+/// The inputs of one golden model: its data file, covariates, strata and ties.
+struct Model {
+    table: Table,
+    events: Vec<bool>,
+    names: Vec<String>,
+    strata: Option<Vec<u32>>,
+    config: CoxConfig,
+}
+
+impl Model {
+    fn from_case(case: &Value) -> Model {
+        let table = Table::read(case["data_file"].as_str().unwrap());
+        let events = table.column("status").iter().map(|&s| s == 1.0).collect();
+        let strata = case["strata"]
+            .as_str()
+            .map(|s| table.column(s).iter().map(|&v| v as u32).collect());
+        let ties: Ties = case["ties"].as_str().unwrap().parse().unwrap();
+        let conf_level = case["conf_level"].as_f64().unwrap_or(0.95);
+        let config = CoxConfig {
+            ties,
+            conf_level,
+            ..CoxConfig::default()
+        };
+        Model {
+            names: strings(&case["covariates"]),
+            table,
+            events,
+            strata,
+            config,
+        }
+    }
+
+    fn times(&self) -> &[f64] {
+        self.table.column("time")
+    }
+
+    fn columns(&self) -> Vec<&[f64]> {
+        self.names.iter().map(|n| self.table.column(n)).collect()
+    }
+
+    fn fit(&self) -> Result<npc_survival::cox::CoxFit, npc_survival::SurvivalError> {
+        cox_ph(
+            self.times(),
+            &self.events,
+            &self.columns(),
+            self.strata.as_deref(),
+            &self.config,
+        )
+    }
+}
+
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap()
@@ -66,21 +117,9 @@ fn coxph_matches_r() {
     let mut r = Report::default();
     for case in cases {
         let id = case["id"].as_str().unwrap();
-        let table = Table::read(case["data_file"].as_str().unwrap());
-        let times = table.column("time");
-        let events: Vec<bool> = table.column("status").iter().map(|&s| s == 1.0).collect();
-        let names = strings(&case["covariates"]);
-        let columns: Vec<&[f64]> = names.iter().map(|n| table.column(n)).collect();
-        let strata: Option<Vec<u32>> = case["strata"]
-            .as_str()
-            .map(|s| table.column(s).iter().map(|&v| v as u32).collect());
-        let ties: Ties = case["ties"].as_str().unwrap().parse().unwrap();
-        let config = CoxConfig {
-            ties,
-            conf_level: case["conf_level"].as_f64().unwrap(),
-            ..CoxConfig::default()
-        };
-        let fit = match cox_ph(times, &events, &columns, strata.as_deref(), &config) {
+        let model = Model::from_case(case);
+        let names = &model.names;
+        let fit = match model.fit() {
             Ok(f) => f,
             Err(e) => {
                 r.failures.push(format!("{id}: {e}"));
@@ -216,22 +255,17 @@ fn cox_zph_matches_r() {
     let mut r = Report::default();
     for case in cases {
         let id = case["id"].as_str().unwrap();
-        let table = Table::read(case["data_file"].as_str().unwrap());
-        let times = table.column("time");
-        let events: Vec<bool> = table.column("status").iter().map(|&s| s == 1.0).collect();
-        let names = strings(&case["covariates"]);
-        let columns: Vec<&[f64]> = names.iter().map(|n| table.column(n)).collect();
-        let strata: Option<Vec<u32>> = case["strata"]
-            .as_str()
-            .map(|s| table.column(s).iter().map(|&v| v as u32).collect());
-        let ties: Ties = case["ties"].as_str().unwrap().parse().unwrap();
-        let config = CoxConfig {
-            ties,
-            ..CoxConfig::default()
-        };
-        let fit = cox_ph(times, &events, &columns, strata.as_deref(), &config).unwrap();
+        let model = Model::from_case(case);
+        let fit = model.fit().unwrap();
         let transform: TimeTransform = case["transform"].as_str().unwrap().parse().unwrap();
-        let zph = match cox_zph(times, &events, &columns, strata.as_deref(), &fit, transform) {
+        let zph = match cox_zph(
+            model.times(),
+            &model.events,
+            &model.columns(),
+            model.strata.as_deref(),
+            &fit,
+            transform,
+        ) {
             Ok(z) => z,
             Err(e) => {
                 r.failures.push(format!("{id}: {e}"));
