@@ -57,6 +57,12 @@ impl Format {
 
 /// Loads a cohort from a `.csv` or `.parquet` file, chosen by extension.
 pub fn load_path(path: &Path) -> Result<Cohort, LoadError> {
+    let (name, format, bytes) = read_file(path)?;
+    load_bytes(&name, format, bytes)
+}
+
+/// A file's name for messages, its format by extension, and its bytes.
+pub(crate) fn read_file(path: &Path) -> Result<(String, Format, Vec<u8>), LoadError> {
     let name = path.display().to_string();
     let format = Format::from_path(path)
         .ok_or_else(|| LoadError::UnsupportedFormat { path: name.clone() })?;
@@ -64,7 +70,7 @@ pub fn load_path(path: &Path) -> Result<Cohort, LoadError> {
         path: name.clone(),
         source,
     })?;
-    load_bytes(&name, format, bytes)
+    Ok((name, format, bytes))
 }
 
 /// Loads a cohort from bytes already in memory; `name` is how errors refer to them.

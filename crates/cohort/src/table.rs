@@ -93,13 +93,7 @@ pub struct SurvivalTable {
 /// Reads a table from a `.csv` or `.parquet` path, or CSV bytes (`name` "-" for
 /// standard input).
 pub fn read(path: &Path, spec: &ColumnSpec) -> Result<SurvivalTable, LoadError> {
-    let name = path.display().to_string();
-    let format = Format::from_path(path)
-        .ok_or_else(|| LoadError::UnsupportedFormat { path: name.clone() })?;
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (name, format, bytes) = crate::load::read_file(path)?;
     read_bytes(&name, format, bytes, spec)
 }
 
