@@ -1,7 +1,7 @@
 //! Cox proportional-hazards regression, as R's `coxph` fits it and
 //! `summary.coxph` reports it.
 //!
-//! Newton-Raphson from β = 0 on the partial likelihood ([`likelihood`]), with
+//! Newton-Raphson from β = 0 on the partial likelihood (module `likelihood`), with
 //! R's stopping rule (relative change of the log-likelihood ≤ `eps`), its step
 //! halving when the likelihood falls, and its warning when the likelihood
 //! converges while a coefficient is still running off to infinity (monotone
