@@ -555,3 +555,40 @@ fn km_plot_writes_an_svg() {
         "an unwritable output is not bad input"
     );
 }
+
+#[test]
+fn parquet_input_gives_the_same_results_as_csv() {
+    use polars::prelude::*;
+    let csv_path = root().join("fixtures/golden/data/veteran.csv");
+    let mut frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(csv_path))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let parquet =
+        std::env::temp_dir().join(format!("npcsurv-veteran-{}.parquet", std::process::id()));
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let parquet_text = parquet.display().to_string();
+    let args = |file: &str| {
+        vec![
+            "logrank".to_owned(),
+            file.to_owned(),
+            "--time".into(),
+            "time".into(),
+            "--event".into(),
+            "status".into(),
+            "--group".into(),
+            "strata".into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    let run = |a: Vec<String>| json_of(&npcsurv(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(
+        run(args(&parquet_text)),
+        run(args("fixtures/golden/data/veteran.csv"))
+    );
+}
