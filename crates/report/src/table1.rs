@@ -146,16 +146,27 @@ pub fn markdown(summary: &CohortSummary, rows: &[Table1Row]) -> String {
         "# Table 1, recomputed from {} patient rows\n",
         summary.n
     );
-    out.push_str("| Variable | Category | n | % | printed n | printed % | agrees |\n|---|---|---:|---:|---:|---:|---|\n");
+    // Beside the printed values when there are any (the paper's own cohort).
+    let compared = rows.iter().any(|r| r.printed_n.is_some());
+    if compared {
+        out.push_str("| Variable | Category | n | % | printed n | printed % | agrees |\n|---|---|---:|---:|---:|---:|---|\n");
+    } else {
+        out.push_str("| Variable | Category | n | % |\n|---|---|---:|---:|\n");
+    }
     for r in rows {
+        if !compared {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.1} |",
+                r.variable, r.category, r.n, r.percent
+            );
+            continue;
+        }
         let agrees = match (r.printed_n, r.printed_percent) {
-            (Some(n), Some(p)) => {
-                if n == r.n && format!("{:.1}", r.percent) == format!("{p:.1}") {
-                    "yes"
-                } else {
-                    "**no**"
-                }
+            (Some(n), Some(p)) if n == r.n && format!("{:.1}", r.percent) == format!("{p:.1}") => {
+                "yes"
             }
+            (Some(_), Some(_)) => "**no**",
             _ => "—",
         };
         let marker = if r.source == "aggregate" {
@@ -174,7 +185,9 @@ pub fn markdown(summary: &CohortSummary, rows: &[Table1Row]) -> String {
             number(r.printed_percent, 2),
         );
     }
-    out.push_str("\nThe paper prints percentages with two decimals, the second always 0; they are compared at one.\n");
+    if compared {
+        out.push_str("\nThe paper prints percentages with two decimals, the second always 0; they are compared at one.\n");
+    }
     out.push_str(
         "\n## Metastatic sites (a patient may have several)\n\n| Site | n | % |\n|---|---:|---:|\n",
     );
