@@ -311,7 +311,18 @@ pub fn markdown(entries: &[LedgerEntry]) -> String {
     for e in entries {
         let computed = e
             .computed
-            .map_or_else(|| "—".to_owned(), |x| fixed(x, e.decimals.max(1)));
+            // Whole numbers as such; otherwise one decimal more than printed, so
+            // that the rounding behind a verdict shows (51.4 against a printed 51).
+            .map_or_else(
+                || "—".to_owned(),
+                |x| {
+                    if x.fract() == 0.0 {
+                        fixed(x, 0)
+                    } else {
+                        fixed(x, e.decimals + 1)
+                    }
+                },
+            );
         let relation = match e.relation.as_str() {
             "ge" => "≥ ",
             "gt" => "> ",
