@@ -73,17 +73,28 @@ pub(crate) fn read_file(path: &Path) -> Result<(String, Format, Vec<u8>), LoadEr
     Ok((name, format, bytes))
 }
 
-/// Loads a cohort from bytes already in memory; `name` is how errors refer to them.
-pub fn load_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Result<Cohort, LoadError> {
+/// An empty (or all-whitespace) file is [`LoadError::Empty`].
+pub(crate) fn ensure_not_blank(name: &str, bytes: &[u8]) -> Result<(), LoadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(LoadError::Empty {
             path: name.to_owned(),
         });
     }
-    let unreadable = |e: PolarsError| LoadError::Unreadable {
+    Ok(())
+}
+
+/// Turns a polars error on the file `name` into [`LoadError::Unreadable`].
+pub(crate) fn unreadable(name: &str) -> impl Fn(PolarsError) -> LoadError + '_ {
+    move |e| LoadError::Unreadable {
         path: name.to_owned(),
         reason: e.to_string(),
-    };
+    }
+}
+
+/// Loads a cohort from bytes already in memory; `name` is how errors refer to them.
+pub fn load_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Result<Cohort, LoadError> {
+    ensure_not_blank(name, &bytes)?;
+    let unreadable = unreadable(name);
     let frame = match format {
         // Every column as text (no schema inference), so values reach the parsers untouched.
         Format::Csv => CsvReadOptions::default()

@@ -104,15 +104,8 @@ pub fn read_bytes(
     bytes: Vec<u8>,
     spec: &ColumnSpec,
 ) -> Result<SurvivalTable, LoadError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(LoadError::Empty {
-            path: name.to_owned(),
-        });
-    }
-    let unreadable = |e: PolarsError| LoadError::Unreadable {
-        path: name.to_owned(),
-        reason: e.to_string(),
-    };
+    crate::load::ensure_not_blank(name, &bytes)?;
+    let unreadable = crate::load::unreadable(name);
     let frame = match format {
         Format::Csv => {
             // Only the used columns are parsed (the rest are only split off). A

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Report, golden_dir, num, nums, read_json};
+use common::{Report, golden_dir, num, nums, read_json, strings};
 use npc_survival::cox::{CoxConfig, CoxWarning, Ties, cox_ph};
 use serde_json::Value;
 
@@ -95,14 +95,6 @@ impl Model {
             &self.config,
         )
     }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[test]

@@ -2,18 +2,9 @@
 
 mod common;
 
-use common::{Report, codes, num, nums, read_dataset, read_json};
+use common::{Report, codes, num, nums, read_dataset, read_json, strings};
 use npc_survival::SurvivalError;
 use npc_survival::logrank::log_rank;
-use serde_json::Value;
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_str().unwrap().to_owned())
-        .collect()
-}
 
 fn strata_codes(labels: &[String]) -> Vec<u32> {
     let mut levels: Vec<String> = labels.to_vec();

@@ -145,3 +145,12 @@ impl Report {
         eprintln!("{what}: {} values agree with R", self.checked);
     }
 }
+
+/// An array of JSON strings.
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
+}
