@@ -15,7 +15,7 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
-        .args(["bench", "-p", "npc-survival", "--bench", "engine", "--"])
+        .args(["bench", "-p", "surv-engine", "--bench", "engine", "--"])
         .args(passthrough)
         .status()
         .context("running cargo bench")?;

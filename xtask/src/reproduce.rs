@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use npc_report::Reproduction;
+use dizdar2021_reproduction::Reproduction;
 
 /// The workspace root, from this crate's manifest directory.
 fn project_root() -> PathBuf {

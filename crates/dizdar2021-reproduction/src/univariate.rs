@@ -1,0 +1,187 @@
+//! The univariate analysis: for each factor, the groups' sizes, deaths, median
+//! and two-year survival, the log-rank test (and its permutation p-value), Cox
+//! hazard ratios with confidence intervals, and the smallest hazard ratio the
+//! cohort's deaths could have detected.
+
+use dizdar2021_cohort::Cohort;
+use serde::Serialize;
+use surv_engine::SurvivalError;
+use surv_engine::cox::{CoxConfig, HazardRatio, cox_ph};
+use surv_engine::km::{KmConfig, kaplan_meier_by_group};
+use surv_engine::logrank::{LogRank, Trend, log_rank};
+use surv_engine::permutation::{PermutationConfig, PermutationTest, permutation_log_rank};
+use surv_engine::power::{Design, minimal_detectable_hazard_ratio};
+
+use crate::factors::Factor;
+
+/// Months at which group survival is reported.
+pub const LANDMARK_MONTHS: f64 = 24.0;
+
+/// Power at which the detectable hazard ratio is computed.
+pub const POWER: f64 = 0.8;
+
+/// One level of a factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelRow {
+    /// Level name.
+    pub level: String,
+    /// Patients.
+    pub n: usize,
+    /// Deaths.
+    pub deaths: usize,
+    /// Kaplan-Meier median survival, months (`None`: not reached).
+    pub median_os: Option<f64>,
+    /// Survival at [`LANDMARK_MONTHS`], percent (`None`: follow-up ends earlier).
+    pub os_24_percent: Option<f64>,
+    /// Hazard ratio against the reference level (`None` for the reference).
+    pub hazard_ratio: Option<Ratio>,
+}
+
+/// A hazard ratio with its 95 % interval (`None` bounds where infinite).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ratio {
+    /// Point estimate.
+    pub hr: f64,
+    /// Lower bound.
+    pub lower: Option<f64>,
+    /// Upper bound.
+    pub upper: Option<f64>,
+}
+
+impl From<HazardRatio> for Ratio {
+    fn from(h: HazardRatio) -> Ratio {
+        let finite = |x: f64| x.is_finite().then_some(x);
+        Ratio {
+            hr: h.hr,
+            lower: finite(h.lower),
+            upper: finite(h.upper),
+        }
+    }
+}
+
+/// The analysis of one factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorResult {
+    /// Factor id.
+    pub id: String,
+    /// Factor name.
+    pub label: String,
+    /// Whether the paper names it.
+    pub named_by_paper: bool,
+    /// The reading of an ambiguous definition, if any.
+    pub reading: Option<String>,
+    /// The levels with patients, reference first.
+    pub levels: Vec<LevelRow>,
+    /// Log-rank chi-square.
+    pub logrank_chisq: f64,
+    /// Its degrees of freedom.
+    pub logrank_df: usize,
+    /// Its p-value.
+    pub logrank_p: f64,
+    /// Permutation p-value of the log-rank test.
+    pub permutation_p: f64,
+    /// How the permutation p-value was obtained.
+    pub permutation_method: String,
+    /// Test for trend over ordered levels, p-value.
+    pub trend_p: Option<f64>,
+    /// Smallest hazard ratio below 1 detectable with 80 % power (two-level factors).
+    pub detectable_hr: Option<f64>,
+    /// Warnings of the Cox fit (e.g. a level without deaths).
+    pub cox_warnings: Vec<String>,
+}
+
+/// Analyses one factor on the cohort.
+pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, SurvivalError> {
+    let times = cohort.survival_months();
+    let deaths = cohort.deaths();
+    let raw: Vec<usize> = cohort.patients().iter().map(factor.level_of).collect();
+    // Keep the levels that have patients, in their defined order.
+    let present: Vec<usize> = (0..factor.levels.len())
+        .filter(|l| raw.contains(l))
+        .collect();
+    let codes: Vec<u32> = raw
+        .iter()
+        .map(|l| present.iter().position(|p| p == l).unwrap_or(0) as u32)
+        .collect();
+    let k = present.len();
+
+    let curves = kaplan_meier_by_group(&times, &deaths, &codes, &KmConfig::default())?;
+    let test: LogRank = log_rank(&times, &deaths, &codes, None, 0.0)?;
+    let trend: Option<Trend> = match factor.trend_scores {
+        Some(scores) if k == factor.levels.len() => Some(test.trend(scores)?),
+        _ => None,
+    };
+    let permutation: PermutationTest =
+        permutation_log_rank(&times, &deaths, &codes, &PermutationConfig::default())?;
+
+    let indicators: Vec<Vec<f64>> = (1..k)
+        .map(|level| {
+            codes
+                .iter()
+                .map(|&c| f64::from(u8::from(c as usize == level)))
+                .collect()
+        })
+        .collect();
+    let columns: Vec<&[f64]> = indicators.iter().map(Vec::as_slice).collect();
+    let fit = cox_ph(&times, &deaths, &columns, None, &CoxConfig::default())?;
+    let ratios = fit.hazard_ratios();
+
+    let levels = present
+        .iter()
+        .enumerate()
+        .map(|(code, &level)| {
+            let curve = &curves[code];
+            LevelRow {
+                level: factor.levels[level].to_owned(),
+                n: curve.n,
+                deaths: curve.n_events,
+                median_os: curve.median().time,
+                os_24_percent: curve
+                    .at(&[LANDMARK_MONTHS])
+                    .first()
+                    .map(|a| 100.0 * a.survival),
+                hazard_ratio: code.checked_sub(1).map(|i| Ratio::from(ratios[i])),
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let total_deaths = deaths.iter().filter(|d| **d).count() as f64;
+    let detectable_hr = if k == 2 {
+        let allocation = levels[1].n as f64 / cohort.len() as f64;
+        Some(minimal_detectable_hazard_ratio(
+            total_deaths,
+            POWER,
+            &Design {
+                allocation,
+                alpha: 0.05,
+            },
+        )?)
+    } else {
+        None
+    };
+    Ok(FactorResult {
+        id: factor.id.to_owned(),
+        label: factor.label.to_owned(),
+        named_by_paper: factor.named_by_paper,
+        reading: factor.reading.map(str::to_owned),
+        levels,
+        logrank_chisq: test.chisq,
+        logrank_df: test.df,
+        logrank_p: test.p_value,
+        permutation_p: permutation.p_value,
+        permutation_method: match permutation.method {
+            surv_engine::permutation::PermutationMethod::Exact { relabellings } => {
+                format!("exact ({relabellings} relabellings)")
+            }
+            surv_engine::permutation::PermutationMethod::MonteCarlo { resamples, seed } => {
+                format!(
+                    "Monte Carlo ({resamples} resamples, seed {seed}, SE {:.4})",
+                    permutation.mc_std_err.unwrap_or(0.0)
+                )
+            }
+        },
+        trend_p: trend.map(|t| t.p_value),
+        detectable_hr,
+        cox_warnings: fit.warnings.iter().map(ToString::to_string).collect(),
+    })
+}

@@ -1,0 +1,254 @@
+//! The reproduction's key numbers checked independently: against the R golden
+//! files (computed by R's survival on the same rows) and against the paper's
+//! own counts.
+
+use dizdar2021_cohort::{Cohort, Format, dizdar2021};
+use dizdar2021_reproduction::Reproduction;
+use dizdar2021_reproduction::claims::Verdict;
+use serde_json::Value;
+
+const VS_R_REL: f64 = 1e-9;
+
+fn golden(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/golden")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn close(expected: &Value, got: Option<f64>, what: &str) {
+    match (expected.as_f64(), got) {
+        (None, None) => {}
+        (Some(e), Some(g)) => {
+            assert!(
+                (e - g).abs() <= VS_R_REL * e.abs().max(g.abs()),
+                "{what}: R gives {e}, we give {g}"
+            )
+        }
+        (e, g) => panic!("{what}: R gives {e:?}, we give {g:?}"),
+    }
+}
+
+#[test]
+fn overall_survival_agrees_with_r() {
+    let r = Reproduction::build().unwrap();
+    let km = golden("km.json");
+    let case = km["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "dizdar2021/overall/log/0.95")
+        .unwrap();
+    let curve = &case["curves"][0];
+    close(&curve["median"], r.survival.median.time, "median OS");
+    close(
+        &curve["median_lower"],
+        r.survival.median.lower,
+        "median OS lower",
+    );
+    close(
+        &curve["median_upper"],
+        r.survival.median.upper,
+        "median OS upper",
+    );
+    let at = &curve["at"];
+    for (i, t) in at["time"].as_array().unwrap().iter().enumerate() {
+        if let Some(ours) = r
+            .survival
+            .landmarks
+            .iter()
+            .find(|a| Some(a.time) == t.as_f64())
+        {
+            close(&at["surv"][i], Some(ours.survival), &format!("S({t})"));
+            close(&at["lower"][i], ours.lower, &format!("lower({t})"));
+            close(&at["upper"][i], ours.upper, &format!("upper({t})"));
+            close(
+                &at["n_risk"][i],
+                Some(ours.n_risk as f64),
+                &format!("n at risk({t})"),
+            );
+        }
+    }
+    assert_eq!(
+        r.survival.landmarks.len(),
+        2,
+        "both landmarks are within follow-up"
+    );
+    let followup = km["reverse_km_followup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["dataset"] == "dizdar2021")
+        .unwrap();
+    close(
+        &followup["median"],
+        r.survival.follow_up.reverse_km.time,
+        "reverse KM median",
+    );
+    close(
+        &followup["median_observed_time"],
+        Some(r.survival.follow_up.median_observed),
+        "median observed time",
+    );
+}
+
+#[test]
+fn univariate_tests_agree_with_r() {
+    let r = Reproduction::build().unwrap();
+    let factor = |id: &str| r.univariate.iter().find(|f| f.id == id).unwrap();
+    let logrank = golden("logrank.json");
+    // survdiff on the paper's groupings (rho 0, unstratified).
+    for (grouping, id) in [
+        ("sex", "sex"),
+        ("age_le40", "age_le40"),
+        ("liver_metastasis", "liver"),
+        ("rt_dose_ge7000", "rt_dose_ge7000"),
+    ] {
+        let case = logrank["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["dataset"] == "dizdar2021"
+                    && c["grouping"] == grouping
+                    && c["rho"] == 0
+                    && c["stratified"] == false
+            })
+            .unwrap_or_else(|| panic!("no golden survdiff for {grouping}"));
+        close(
+            &case["chisq"],
+            Some(factor(id).logrank_chisq),
+            &format!("{id} chi-square"),
+        );
+        close(
+            &case["p_value"],
+            Some(factor(id).logrank_p),
+            &format!("{id} p"),
+        );
+    }
+    // coxph hazard ratios (Efron) for the same factors; the golden models code the
+    // non-reference level as 1, as the report does.
+    let cox = golden("cox.json");
+    for (model, id) in [
+        ("dizdar2021/sex_K/efron", "sex"),
+        ("dizdar2021/liver_metastasis/efron", "liver"),
+        ("dizdar2021/oligometastatic/efron", "oligometastatic"),
+    ] {
+        let case = cox["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == model)
+            .unwrap();
+        let hr = factor(id).levels[1].hazard_ratio.unwrap();
+        close(&case["hr"][0], Some(hr.hr), &format!("{id} HR"));
+        close(&case["hr_lower"][0], hr.lower, &format!("{id} HR lower"));
+        close(&case["hr_upper"][0], hr.upper, &format!("{id} HR upper"));
+    }
+    // coin's exact permutation p for sex.
+    let perm = golden("permutation.json");
+    let case = perm["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "dizdar2021/sex")
+        .unwrap();
+    close(
+        &case["main"]["result"]["p_value"],
+        Some(factor("sex").permutation_p),
+        "sex permutation p",
+    );
+}
+
+#[test]
+fn table2_round_trips_through_the_loader() {
+    let r = Reproduction::build().unwrap();
+    let csv = dizdar2021_reproduction::table2::csv(&r.cohort);
+    let reloaded = Cohort::from_bytes("table2.csv", Format::Csv, csv.into_bytes()).unwrap();
+    assert_eq!(
+        reloaded.patients(),
+        dizdar2021::cohort().unwrap().patients()
+    );
+}
+
+#[test]
+fn table1_agrees_with_the_printed_table_except_where_it_is_aggregate() {
+    let r = Reproduction::build().unwrap();
+    assert!(r.table1.len() >= 25, "every row of the paper's Table 1");
+    for row in &r.table1 {
+        let printed_n = row
+            .printed_n
+            .unwrap_or_else(|| panic!("{} / {}: no printed n", row.variable, row.category));
+        let printed_pct = row
+            .printed_percent
+            .unwrap_or_else(|| panic!("{} / {}: no printed %", row.variable, row.category));
+        assert_eq!(row.n, printed_n, "{} / {}", row.variable, row.category);
+        assert_eq!(
+            format!("{:.1}", row.percent),
+            format!("{printed_pct:.1}"),
+            "{} / {}",
+            row.variable,
+            row.category
+        );
+    }
+    assert_eq!(
+        r.table1
+            .iter()
+            .filter(|row| row.source == "aggregate")
+            .count(),
+        2,
+        "the two Initial PET-CT rows"
+    );
+}
+
+#[test]
+fn every_claim_has_a_verdict_and_the_known_contradictions_are_found() {
+    let r = Reproduction::build().unwrap();
+    assert_eq!(r.ledger.len(), r.claims.len());
+    assert!(
+        r.ledger.len() >= 150,
+        "the paper states some 170 numbers; found {}",
+        r.ledger.len()
+    );
+    let discrepant: Vec<&str> = r
+        .ledger
+        .iter()
+        .filter(|e| e.verdict == Verdict::Discrepant)
+        .map(|e| e.id.as_str())
+        .collect();
+    // Read off the rows by hand: six patients are under 16, not seven; patient 18
+    // (12 years) had the full 7000 cGy.
+    for id in [
+        "abstract.age.count_under16",
+        "methods.under16.no_full_dose",
+        "methods.under16.dose_max",
+        "results.le16.no_full_dose",
+        "results.le16.dose_max",
+    ] {
+        assert!(
+            discrepant.contains(&id),
+            "{id} should be discrepant; discrepant are {discrepant:?}"
+        );
+    }
+    // Survival as the paper reports it: 51 % and 34 %.
+    for id in ["abstract.os.two_year", "abstract.os.four_year"] {
+        let e = r
+            .ledger
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("no claim {id}"));
+        assert_eq!(e.verdict, Verdict::Reproduced, "{id}: {}", e.note);
+    }
+    // Aggregate-only claims are exactly the ones resting on aggregate facts.
+    for e in &r.ledger {
+        let claim = r.claims.iter().find(|c| c.id == e.id).unwrap();
+        assert_eq!(
+            e.verdict == Verdict::AggregateOnly,
+            claim.quantity.starts_with("aggregate"),
+            "{}: verdict {:?} for quantity {}",
+            e.id,
+            e.verdict,
+            claim.quantity
+        );
+    }
+}

@@ -1,0 +1,355 @@
+//! Cox proportional-hazards regression, as R's `coxph` fits it and
+//! `summary.coxph` reports it.
+//!
+//! Newton-Raphson from β = 0 on the partial likelihood (module `likelihood`), with
+//! R's stopping rule (relative change of the log-likelihood ≤ `eps`), its step
+//! halving when the likelihood falls, and its warning when the likelihood
+//! converges while a coefficient is still running off to infinity (monotone
+//! likelihood). Ties by Efron's method (R's default) or Breslow's; optional
+//! strata. One sort up front; each iteration is one linear pass.
+
+mod concordance;
+mod data;
+mod likelihood;
+mod zph;
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use crate::confint::z_for_level;
+use crate::error::SurvivalError;
+use crate::linalg::Cholesky;
+use crate::logrank::upper_tail;
+pub use concordance::Concordance;
+use data::CoxData;
+use likelihood::{Workspace, evaluate};
+pub use zph::{TimeTransform, Zph, cox_zph};
+
+/// How tied event times enter the partial likelihood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ties {
+    /// Efron's approximation (R's default).
+    #[default]
+    Efron,
+    /// Breslow's approximation.
+    Breslow,
+}
+
+impl std::str::FromStr for Ties {
+    type Err = String;
+
+    /// Parses `efron` or `breslow`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "efron" => Ok(Ties::Efron),
+            "breslow" => Ok(Ties::Breslow),
+            other => Err(format!("`{other}`; expected efron or breslow")),
+        }
+    }
+}
+
+/// Fitting options; the defaults are R's `coxph.control()`.
+///
+/// ```
+/// use surv_engine::cox::{CoxConfig, Ties};
+/// let config = CoxConfig { ties: Ties::Breslow, ..CoxConfig::default() };
+/// assert_eq!(config.max_iter, 20);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoxConfig {
+    /// Handling of tied event times.
+    pub ties: Ties,
+    /// Most Newton-Raphson iterations (R's `iter.max`, 20).
+    pub max_iter: usize,
+    /// Convergence when |1 − ℓ_old/ℓ_new| ≤ `eps` (R's `eps`, 1e-9).
+    pub eps: f64,
+    /// Relative pivot below which the information matrix is singular (R's
+    /// `toler.chol`, ε^0.75).
+    pub toler_chol: f64,
+    /// A last step larger than this fraction of its coefficient flags it as
+    /// possibly infinite (R's `toler.inf`, √eps).
+    pub toler_inf: f64,
+    /// Confidence level of the hazard-ratio intervals.
+    pub conf_level: f64,
+}
+
+impl Default for CoxConfig {
+    fn default() -> Self {
+        CoxConfig {
+            ties: Ties::Efron,
+            max_iter: 20,
+            eps: 1e-9,
+            toler_chol: f64::EPSILON.powf(0.75),
+            toler_inf: 1e-9f64.sqrt(),
+            conf_level: 0.95,
+        }
+    }
+}
+
+/// A chi-square test statistic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChiSquareTest {
+    /// The statistic.
+    pub statistic: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// Upper-tail p-value.
+    pub p_value: f64,
+}
+
+impl ChiSquareTest {
+    fn new(statistic: f64, df: usize) -> ChiSquareTest {
+        ChiSquareTest {
+            statistic,
+            df,
+            p_value: upper_tail(statistic, df),
+        }
+    }
+}
+
+/// Something R would warn about; the fit is still returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoxWarning {
+    /// The iteration limit was reached before the log-likelihood converged.
+    NotConverged {
+        /// Iterations run.
+        iterations: usize,
+    },
+    /// The log-likelihood converged while this coefficient (0-based) was still
+    /// moving: its estimate may be infinite (monotone likelihood, e.g. no events
+    /// in one level of a binary covariate).
+    InfiniteCoefficient {
+        /// 0-based covariate position.
+        covariate: usize,
+    },
+}
+
+impl std::fmt::Display for CoxWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CoxWarning::NotConverged { iterations } => {
+                write!(
+                    f,
+                    "ran out of iterations ({iterations}) and did not converge"
+                )
+            }
+            CoxWarning::InfiniteCoefficient { covariate } => write!(
+                f,
+                "log-likelihood converged before covariate {covariate}; its coefficient may be infinite"
+            ),
+        }
+    }
+}
+
+/// A hazard ratio with its confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HazardRatio {
+    /// exp(coefficient).
+    pub hr: f64,
+    /// Lower bound, exp(coef − z·se).
+    pub lower: f64,
+    /// Upper bound, exp(coef + z·se).
+    pub upper: f64,
+}
+
+/// A fitted Cox model.
+///
+/// ```
+/// use surv_engine::cox::{cox_ph, CoxConfig};
+/// let times = [5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 4.0, 11.0];
+/// let events = [true, true, false, true, true, false, true, true];
+/// let treated = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0];
+/// let fit = cox_ph(&times, &events, &[&treated], None, &CoxConfig::default()).unwrap();
+/// assert!(fit.warnings.is_empty());
+/// let hr = fit.hazard_ratios()[0];
+/// assert!(hr.lower < hr.hr && hr.hr < hr.upper);
+/// assert!(fit.loglik >= fit.loglik_null);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoxFit {
+    /// Observations used.
+    pub n: usize,
+    /// Events.
+    pub n_events: usize,
+    /// Tie handling used.
+    pub ties: Ties,
+    /// Coefficients (log hazard ratios), one per covariate.
+    pub coef: Vec<f64>,
+    /// Their variance matrix (inverse information at the estimate), row-major.
+    pub var: Vec<f64>,
+    /// Standard errors, √diag(var).
+    pub se: Vec<f64>,
+    /// Log partial likelihood at β = 0.
+    pub loglik_null: f64,
+    /// Log partial likelihood at the estimate.
+    pub loglik: f64,
+    /// Newton-Raphson iterations run.
+    pub iterations: usize,
+    /// Likelihood-ratio test, 2(ℓ − ℓ₀).
+    pub lr_test: ChiSquareTest,
+    /// Wald test, βᵀ var⁻¹ β.
+    pub wald_test: ChiSquareTest,
+    /// Score (log-rank) test at β = 0.
+    pub score_test: ChiSquareTest,
+    /// Harrell's concordance of the linear predictor with survival.
+    pub concordance: Concordance,
+    /// What R would warn about.
+    pub warnings: Vec<CoxWarning>,
+    /// Confidence level of [`CoxFit::hazard_ratios`].
+    pub conf_level: f64,
+}
+
+impl CoxFit {
+    /// Wald z statistics, coef / se.
+    pub fn z(&self) -> Vec<f64> {
+        self.coef.iter().zip(&self.se).map(|(b, s)| b / s).collect()
+    }
+
+    /// Two-sided p-values of the z statistics.
+    pub fn p_values(&self) -> Vec<f64> {
+        let normal = Normal::standard();
+        self.z()
+            .iter()
+            .map(|z| 2.0 * normal.cdf(-z.abs()))
+            .collect()
+    }
+
+    /// Hazard ratios with confidence intervals at `conf_level`.
+    pub fn hazard_ratios(&self) -> Vec<HazardRatio> {
+        let z = z_for_level(self.conf_level).unwrap_or(f64::NAN);
+        self.coef
+            .iter()
+            .zip(&self.se)
+            .map(|(&b, &s)| HazardRatio {
+                hr: b.exp(),
+                lower: (b - z * s).exp(),
+                upper: (b + z * s).exp(),
+            })
+            .collect()
+    }
+}
+
+/// Fits a Cox model. `covariates` are columns, each as long as `times`;
+/// categorical covariates come as indicator columns. `strata` codes give each
+/// stratum its own baseline hazard.
+pub fn cox_ph(
+    times: &[f64],
+    events: &[bool],
+    covariates: &[&[f64]],
+    strata: Option<&[u32]>,
+    config: &CoxConfig,
+) -> Result<CoxFit, SurvivalError> {
+    z_for_level(config.conf_level)?;
+    let data = CoxData::new(times, events, covariates, strata)?;
+    let n_events = data.event.iter().filter(|e| **e).count();
+    if n_events == 0 {
+        return Err(SurvivalError::NoEvents);
+    }
+    let p = data.p;
+    let mut work = Workspace::new(data.n());
+    let chol = |information: &[f64]| Cholesky::new(information, p, config.toler_chol);
+
+    // β = 0: the null log-likelihood and the score test.
+    let mut beta = vec![0.0; p];
+    let start = evaluate(&data, &beta, config.ties, &mut work);
+    let loglik_null = start.loglik;
+    let factor = chol(&start.information).ok_or(SurvivalError::SingularInformation)?;
+    let step = factor.solve(&start.score);
+    let score_stat: f64 = start.score.iter().zip(&step).map(|(u, s)| u * s).sum();
+
+    let mut new_beta: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+    let mut best = loglik_null;
+    let mut halving = 0u32;
+    let mut converged = false;
+    let mut iterations = config.max_iter + 1;
+    let mut current = start;
+    for iter in 1..=config.max_iter {
+        current = evaluate(&data, &new_beta, config.ties, &mut work);
+        let finite = current.loglik.is_finite();
+        // Compared with the best log-likelihood so far, before the test for a
+        // decrease: a tiny decrease at the end also counts as convergence.
+        if finite && (1.0 - best / current.loglik).abs() <= config.eps {
+            converged = true;
+            iterations = iter;
+            break;
+        }
+        if !finite || current.loglik < best {
+            // Worse: shrink the step towards the last accepted β, by 1/2, then 1/3, …
+            halving += 1;
+            let h = f64::from(halving);
+            for (nb, b) in new_beta.iter_mut().zip(&beta) {
+                *nb = (*nb + h * b) / (h + 1.0);
+            }
+        } else {
+            halving = 0;
+            best = current.loglik;
+            let step = chol(&current.information).map_or(vec![0.0; p], |f| f.solve(&current.score));
+            beta.clone_from(&new_beta);
+            for (nb, s) in new_beta.iter_mut().zip(&step) {
+                *nb += s;
+            }
+        }
+    }
+    let (coef, var) = if converged {
+        let var = chol(&current.information)
+            .map(|f| f.inverse())
+            .ok_or(SurvivalError::SingularInformation)?;
+        (new_beta, var)
+    } else {
+        // Out of iterations: R returns the last accepted β and, as its compiled
+        // code does there, only the reciprocal diagonal of the information.
+        current = evaluate(&data, &beta, config.ties, &mut work);
+        let mut var = vec![0.0; p * p];
+        for j in 0..p {
+            var[j * p + j] = 1.0 / current.information[j * p + j];
+        }
+        (beta, var)
+    };
+    let se: Vec<f64> = (0..p).map(|j| var[j * p + j].sqrt()).collect();
+
+    let mut warnings = Vec::new();
+    if !converged {
+        warnings.push(CoxWarning::NotConverged { iterations });
+    } else if config.max_iter > 1 {
+        // The step a further iteration would take, U·var: large relative to the
+        // coefficient means the likelihood is still rising towards infinity.
+        for j in 0..p {
+            let step: f64 = (0..p)
+                .map(|l| current.score[l] * var[l * p + j])
+                .sum::<f64>()
+                .abs();
+            if step > config.eps && step > config.toler_inf * coef[j].abs() {
+                warnings.push(CoxWarning::InfiniteCoefficient { covariate: j });
+            }
+        }
+    }
+
+    let wald = Cholesky::new(&var, p, config.toler_chol)
+        .map(|f| {
+            let s = f.solve(&coef);
+            coef.iter().zip(&s).map(|(a, b)| a * b).sum()
+        })
+        .unwrap_or(f64::NAN);
+    let eta: Vec<f64> = data
+        .x
+        .chunks_exact(p)
+        .map(|row| row.iter().zip(&coef).map(|(x, b)| x * b).sum())
+        .collect();
+    let concordance = concordance::concordance(&data, &eta);
+    Ok(CoxFit {
+        n: data.n(),
+        concordance,
+        n_events,
+        ties: config.ties,
+        lr_test: ChiSquareTest::new(2.0 * (current.loglik - loglik_null), p),
+        wald_test: ChiSquareTest::new(wald, p),
+        score_test: ChiSquareTest::new(score_stat, p),
+        coef,
+        var,
+        se,
+        loglik_null,
+        loglik: current.loglik,
+        iterations,
+        warnings,
+        conf_level: config.conf_level,
+    })
+}

@@ -1,0 +1,134 @@
+//! Typed errors for degenerate input: the engine never panics on data and never
+//! returns NaN where a caller could mistake it for a number.
+
+use std::fmt;
+
+/// Why an estimate or test could not be computed.
+///
+/// ```
+/// use surv_engine::{log_rank, SurvivalError};
+/// let err = log_rank(&[1.0, -2.0], &[true, true], &[0, 1], None, 0.0).unwrap_err();
+/// assert_eq!(err, SurvivalError::InvalidTime { index: 1, value: -2.0 });
+/// assert_eq!(err.to_string(), "time at position 1 is -2; expected a finite number ≥ 0");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SurvivalError {
+    /// No observations were given.
+    Empty,
+    /// Two input columns differ in length.
+    LengthMismatch {
+        /// The column compared with `times`.
+        column: &'static str,
+        /// Length of `times`.
+        expected: usize,
+        /// Length of the other column.
+        found: usize,
+    },
+    /// A time is NaN, infinite or negative.
+    InvalidTime {
+        /// 0-based position in the input.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// More observations than the engine indexes (2³² − 1).
+    TooManyObservations {
+        /// How many were given.
+        n: usize,
+    },
+    /// A group code in `0..n_groups` has no subjects.
+    EmptyGroup {
+        /// The group code.
+        group: u32,
+    },
+    /// A test between groups was asked for with fewer than two groups.
+    TooFewGroups {
+        /// How many groups the data hold.
+        found: usize,
+    },
+    /// A parameter is outside its domain.
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// The variance matrix of a test is singular, so no chi-square exists.
+    SingularVariance,
+    /// No events at all: there is nothing to compare.
+    NoEvents,
+    /// A regression was asked for without covariates.
+    NoCovariates,
+    /// A covariate value is NaN or infinite.
+    InvalidCovariate {
+        /// 0-based covariate (column) position.
+        covariate: usize,
+        /// 0-based row.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The information matrix is singular at the start: some covariate is constant
+    /// or a combination of others.
+    SingularInformation,
+}
+
+impl fmt::Display for SurvivalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SurvivalError::Empty => f.write_str("no observations"),
+            SurvivalError::LengthMismatch {
+                column,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "`{column}` has {found} values but `times` has {expected}"
+                )
+            }
+            SurvivalError::InvalidTime { index, value } => {
+                write!(
+                    f,
+                    "time at position {index} is {value}; expected a finite number ≥ 0"
+                )
+            }
+            SurvivalError::TooManyObservations { n } => {
+                write!(f, "{n} observations; at most {} are supported", u32::MAX)
+            }
+            SurvivalError::EmptyGroup { group } => write!(f, "group {group} has no subjects"),
+            SurvivalError::TooFewGroups { found } => {
+                write!(
+                    f,
+                    "a test between groups needs at least 2 groups; found {found}"
+                )
+            }
+            SurvivalError::InvalidParameter {
+                name,
+                value,
+                expected,
+            } => {
+                write!(f, "`{name}` is {value}; expected {expected}")
+            }
+            SurvivalError::NoCovariates => f.write_str("no covariates; a regression needs at least one"),
+            SurvivalError::InvalidCovariate { covariate, index, value } => write!(
+                f,
+                "covariate {covariate} at position {index} is {value}; expected a finite number"
+            ),
+            SurvivalError::SingularInformation => f.write_str(
+                "the information matrix is singular: a covariate is constant or a combination of others",
+            ),
+            SurvivalError::NoEvents => {
+                f.write_str("no events in any group; a test needs at least one event")
+            }
+            SurvivalError::SingularVariance => f.write_str(
+                "the variance matrix of the test is singular; no chi-square can be formed",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SurvivalError {}

@@ -1,0 +1,321 @@
+//! Tests between survival curves: the G-rho family of R's `survdiff` (rho = 0 the
+//! log-rank test, rho = 1 the Peto-Peto modification of the Wilcoxon test),
+//! optionally stratified, and the log-rank test for trend.
+//!
+//! One sort, then one pass over each stratum's distinct times. At an event time
+//! the work is over groups, never over subjects: O(n log n + D·k²) for D event
+//! times and k groups.
+
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use crate::error::SurvivalError;
+use crate::linalg;
+use crate::order::{self, Cells, Tally};
+
+/// A G-rho test between k ≥ 2 groups, as `survdiff` reports it.
+///
+/// ```
+/// use surv_engine::log_rank;
+/// let test = log_rank(&[1.0, 2.0, 3.0, 4.0], &[true; 4], &[0, 1, 0, 1], None, 1.0).unwrap();
+/// assert_eq!(test.rho, 1.0);
+/// assert_eq!(test.n, [2, 2]);
+/// assert!((test.expected.iter().sum::<f64>() - test.observed.iter().sum::<f64>()).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRank {
+    /// The weight exponent: each event time is weighted by S(t−)^rho, S the pooled
+    /// Kaplan-Meier of its stratum.
+    pub rho: f64,
+    /// Subjects per group.
+    pub n: Vec<usize>,
+    /// Observed events per group, weighted (integers when rho = 0), summed over strata.
+    pub observed: Vec<f64>,
+    /// Expected events per group under the null hypothesis, summed over strata.
+    pub expected: Vec<f64>,
+    /// The k × k variance matrix of observed − expected, row-major.
+    pub variance: Vec<f64>,
+    /// The chi-square statistic.
+    pub chisq: f64,
+    /// Degrees of freedom: groups with expected > 0, minus one.
+    pub df: usize,
+    /// Upper-tail p-value of `chisq` on `df` degrees of freedom.
+    pub p_value: f64,
+}
+
+/// Below this fraction of the size of its terms, cᵀVc is taken as zero.
+const TREND_SINGULAR_REL: f64 = 1e-10;
+
+/// The log-rank test for trend across ordered groups.
+///
+/// ```
+/// use surv_engine::log_rank;
+/// let test = log_rank(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[true; 6], &[2, 2, 1, 1, 0, 0], None, 0.0).unwrap();
+/// let trend = test.trend(&[0.0, 1.0, 2.0]).unwrap();
+/// assert!(trend.u > 0.0 && trend.p_value < 0.05);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trend {
+    /// The score of each group.
+    pub scores: Vec<f64>,
+    /// Σ score·(observed − expected).
+    pub u: f64,
+    /// Its variance, scoresᵀ V scores.
+    pub v: f64,
+    /// u² / v, on one degree of freedom.
+    pub chisq: f64,
+    /// Upper-tail p-value.
+    pub p_value: f64,
+}
+
+/// Compares the groups `groups[i]` (codes `0..k`, each with subjects, k ≥ 2) with
+/// weight exponent `rho`, within `strata` if given (codes, empty strata allowed).
+///
+/// ```
+/// use surv_engine::logrank::log_rank;
+/// let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let events = [true, true, true, true, false, true];
+/// let test = log_rank(&times, &events, &[0, 0, 0, 1, 1, 1], None, 0.0).unwrap();
+/// assert_eq!(test.df, 1);
+/// assert_eq!(test.observed, [3.0, 2.0]);
+/// assert!(test.p_value > 0.0 && test.p_value < 0.1);
+/// ```
+pub fn log_rank(
+    times: &[f64],
+    events: &[bool],
+    groups: &[u32],
+    strata: Option<&[u32]>,
+    rho: f64,
+) -> Result<LogRank, SurvivalError> {
+    let strata_len = strata.map_or(times.len(), <[u32]>::len);
+    order::validate(
+        times,
+        &[
+            ("events", events.len()),
+            ("groups", groups.len()),
+            ("strata", strata_len),
+        ],
+    )?;
+    if !rho.is_finite() {
+        return Err(SurvivalError::InvalidParameter {
+            name: "rho",
+            value: rho,
+            expected: "a finite number",
+        });
+    }
+    let k = order::group_count(groups)?;
+    let (strata, n_strata) = match strata {
+        Some(codes) => {
+            let (dense, n) = order::dense_strata(codes);
+            (Some(dense), n)
+        }
+        None => (None, 1),
+    };
+    let strata = strata.as_deref();
+    let cells = match strata {
+        Some(s) => Cells::new(
+            times,
+            events,
+            |i| s[i] as usize * k + groups[i] as usize,
+            n_strata * k,
+        ),
+        None => Cells::new(times, events, |i| groups[i] as usize, k),
+    };
+    let n: Vec<usize> = (0..k)
+        .map(|g| (0..n_strata).map(|s| cells.size(s * k + g)).sum())
+        .collect();
+    if let Some(g) = n.iter().position(|&c| c == 0) {
+        return Err(SurvivalError::EmptyGroup { group: g as u32 });
+    }
+    if k < 2 {
+        return Err(SurvivalError::TooFewGroups { found: k });
+    }
+    let Sums {
+        observed,
+        expected,
+        variance,
+    } = accumulate(&cells, k, n_strata, rho);
+
+    let (chisq, df) = chi_square(&observed, &expected, &variance, k)?;
+    Ok(LogRank {
+        rho,
+        n,
+        observed,
+        expected,
+        variance,
+        chisq,
+        df,
+        p_value: upper_tail(chisq, df),
+    })
+}
+
+/// Observed, expected and variance summed over strata.
+struct Sums {
+    observed: Vec<f64>,
+    expected: Vec<f64>,
+    variance: Vec<f64>,
+}
+
+/// One pass over each stratum's distinct times; cell `s·k + g` holds stratum
+/// `s`, group `g`.
+fn accumulate(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
+    let mut observed = vec![0.0; k];
+    let mut expected = vec![0.0; k];
+    let mut variance = vec![0.0; k * k];
+    let mut at_risk = vec![0usize; k];
+    let mut tally = vec![Tally::default(); k];
+    for stratum in 0..n_strata {
+        for (g, a) in at_risk.iter_mut().enumerate() {
+            *a = cells.size(stratum * k + g);
+        }
+        let mut total: usize = at_risk.iter().sum();
+        let mut pooled_survival = 1.0f64;
+        let mut walk = cells.walk(stratum * k, k);
+        while walk.next_time(&mut tally).is_some() {
+            let d_total: usize = tally.iter().map(|t| t.events).sum();
+            if d_total > 0 {
+                let weight = if rho == 0.0 {
+                    1.0
+                } else {
+                    pooled_survival.powf(rho)
+                };
+                let (nr, d) = (total as f64, d_total as f64);
+                let hypergeometric = if total > 1 {
+                    weight * weight * d * (nr - d) / (nr - 1.0)
+                } else {
+                    0.0
+                };
+                for g in 0..k {
+                    observed[g] += weight * tally[g].events as f64;
+                    if at_risk[g] == 0 {
+                        continue;
+                    }
+                    let share = at_risk[g] as f64 / nr;
+                    expected[g] += weight * d * share;
+                    if hypergeometric > 0.0 {
+                        let row = &mut variance[g * k..(g + 1) * k];
+                        row[g] += hypergeometric * share;
+                        for (h, &r) in at_risk.iter().enumerate() {
+                            if r > 0 {
+                                row[h] -= hypergeometric * share * (r as f64 / nr);
+                            }
+                        }
+                    }
+                }
+                pooled_survival *= (nr - d) / nr;
+            }
+            for (a, t) in at_risk.iter_mut().zip(&tally) {
+                *a -= t.events + t.censored;
+                total -= t.events + t.censored;
+            }
+        }
+    }
+    Sums {
+        observed,
+        expected,
+        variance,
+    }
+}
+
+impl LogRank {
+    /// Entry (i, j) of the variance matrix.
+    ///
+    /// ```
+    /// use surv_engine::log_rank;
+    /// let test = log_rank(&[1.0, 2.0, 3.0], &[true; 3], &[0, 1, 1], None, 0.0).unwrap();
+    /// assert_eq!(test.variance_at(0, 1), test.variance_at(1, 0));
+    /// assert!((test.variance_at(0, 0) + test.variance_at(0, 1)).abs() < 1e-15);
+    /// ```
+    pub fn variance_at(&self, i: usize, j: usize) -> f64 {
+        self.variance[i * self.n.len() + j]
+    }
+
+    /// The test for trend with `scores` (one per group, in group order), from this
+    /// test's observed, expected and variance: (Σ c(O − E))² / cᵀVc on 1 df.
+    ///
+    /// ```
+    /// use surv_engine::logrank::log_rank;
+    /// let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let events = [true; 6];
+    /// let test = log_rank(&times, &events, &[0, 0, 1, 1, 2, 2], None, 0.0).unwrap();
+    /// let trend = test.trend(&[1.0, 2.0, 3.0]).unwrap();
+    /// assert!(trend.u < 0.0); // later groups die later: fewer deaths than expected
+    /// ```
+    pub fn trend(&self, scores: &[f64]) -> Result<Trend, SurvivalError> {
+        let k = self.n.len();
+        if scores.len() != k {
+            return Err(SurvivalError::LengthMismatch {
+                column: "scores",
+                expected: k,
+                found: scores.len(),
+            });
+        }
+        if let Some(&bad) = scores.iter().find(|s| !s.is_finite()) {
+            return Err(SurvivalError::InvalidParameter {
+                name: "scores",
+                value: bad,
+                expected: "finite numbers",
+            });
+        }
+        let u: f64 = (0..k)
+            .map(|g| scores[g] * (self.observed[g] - self.expected[g]))
+            .sum();
+        let (mut v, mut magnitude) = (0.0, 0.0);
+        for g in 0..k {
+            for h in 0..k {
+                let term = scores[g] * self.variance_at(g, h) * scores[h];
+                v += term;
+                magnitude += term.abs();
+            }
+        }
+        // Equal scores (or scores on groups never at risk together) leave only
+        // rounding noise: no trend can be tested.
+        if v <= magnitude * TREND_SINGULAR_REL {
+            return Err(SurvivalError::SingularVariance);
+        }
+        let chisq = u * u / v;
+        Ok(Trend {
+            scores: scores.to_vec(),
+            u,
+            v,
+            chisq,
+            p_value: upper_tail(chisq, 1),
+        })
+    }
+}
+
+/// The chi-square over groups with expected > 0, leaving out the first of them
+/// (the variance matrix has rank k − 1).
+fn chi_square(
+    observed: &[f64],
+    expected: &[f64],
+    variance: &[f64],
+    k: usize,
+) -> Result<(f64, usize), SurvivalError> {
+    let kept: Vec<usize> = (0..k).filter(|&g| expected[g] > 0.0).collect();
+    match kept.len() {
+        0 => Err(SurvivalError::NoEvents),
+        1 => Ok((0.0, 0)),
+        m => {
+            let free = &kept[1..];
+            let u: Vec<f64> = free.iter().map(|&g| observed[g] - expected[g]).collect();
+            let matrix: Vec<f64> = free
+                .iter()
+                .flat_map(|&g| free.iter().map(move |&h| variance[g * k + h]))
+                .collect();
+            // Pivots below rounding level (relative to the largest variance) mean
+            // the groups carry no independent information.
+            let tolerance = f64::EPSILON * (m - 1) as f64;
+            let chisq = linalg::quadratic_form_inverse(&matrix, &u, tolerance)
+                .ok_or(SurvivalError::SingularVariance)?;
+            Ok((chisq, m - 1))
+        }
+    }
+}
+
+/// P(χ²_df > x); 1 when df = 0 (no test).
+pub(crate) fn upper_tail(x: f64, df: usize) -> f64 {
+    if df == 0 {
+        return 1.0;
+    }
+    ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(x))
+}

@@ -1,0 +1,437 @@
+//! Cox regression against R's coxph and summary.coxph (fixtures/golden/cox.json).
+
+mod common;
+
+use common::{Report, golden_dir, num, nums, read_json, strings};
+use serde_json::Value;
+use surv_engine::cox::{CoxConfig, CoxWarning, Ties, cox_ph};
+
+/// A numeric CSV with a header: column name → values.
+struct Table {
+    names: Vec<String>,
+    columns: Vec<Vec<f64>>,
+}
+
+impl Table {
+    fn read(relative: &str) -> Table {
+        let path = golden_dir().join(relative);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut lines = text.lines();
+        let names: Vec<String> = lines
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let mut columns = vec![Vec::new(); names.len()];
+        for (i, line) in lines.enumerate() {
+            for (j, cell) in line.split(',').enumerate() {
+                let v = cell
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{}:{}: `{cell}`", path.display(), i + 2));
+                columns[j].push(v);
+            }
+        }
+        Table { names, columns }
+    }
+
+    fn column(&self, name: &str) -> &[f64] {
+        let j = self
+            .names
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| panic!("no column {name}"));
+        &self.columns[j]
+    }
+}
+
+/// The inputs of one golden model: its data file, covariates, strata and ties.
+struct Model {
+    table: Table,
+    events: Vec<bool>,
+    names: Vec<String>,
+    strata: Option<Vec<u32>>,
+    config: CoxConfig,
+}
+
+impl Model {
+    fn from_case(case: &Value) -> Model {
+        let table = Table::read(case["data_file"].as_str().unwrap());
+        let events = table.column("status").iter().map(|&s| s == 1.0).collect();
+        let strata = case["strata"]
+            .as_str()
+            .map(|s| table.column(s).iter().map(|&v| v as u32).collect());
+        let ties: Ties = case["ties"].as_str().unwrap().parse().unwrap();
+        let conf_level = case["conf_level"].as_f64().unwrap_or(0.95);
+        let config = CoxConfig {
+            ties,
+            conf_level,
+            ..CoxConfig::default()
+        };
+        Model {
+            names: strings(&case["covariates"]),
+            table,
+            events,
+            strata,
+            config,
+        }
+    }
+
+    fn times(&self) -> &[f64] {
+        self.table.column("time")
+    }
+
+    fn columns(&self) -> Vec<&[f64]> {
+        self.names.iter().map(|n| self.table.column(n)).collect()
+    }
+
+    fn fit(&self) -> Result<surv_engine::cox::CoxFit, surv_engine::SurvivalError> {
+        cox_ph(
+            self.times(),
+            &self.events,
+            &self.columns(),
+            self.strata.as_deref(),
+            &self.config,
+        )
+    }
+}
+
+#[test]
+fn coxph_matches_r() {
+    let golden = read_json("cox.json");
+    let cases = golden["cases"].as_array().unwrap();
+    assert!(
+        cases.len() >= 20,
+        "expected the full set of golden cases, found {}",
+        cases.len()
+    );
+    let mut r = Report::default();
+    for case in cases {
+        let id = case["id"].as_str().unwrap();
+        let model = Model::from_case(case);
+        let names = &model.names;
+        let fit = match model.fit() {
+            Ok(f) => f,
+            Err(e) => {
+                r.failures.push(format!("{id}: {e}"));
+                continue;
+            }
+        };
+        let p = names.len();
+        let some = |v: &[f64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
+        r.value(&format!("{id} n"), num(&case["n"]), Some(fit.n as f64));
+        r.value(
+            &format!("{id} nevent"),
+            num(&case["nevent"]),
+            Some(fit.n_events as f64),
+        );
+        r.value(
+            &format!("{id} iter"),
+            num(&case["iter"]),
+            Some(fit.iterations as f64),
+        );
+        r.series(
+            &format!("{id} coef"),
+            &nums(&case["coef"]),
+            &some(&fit.coef),
+        );
+        r.series(&format!("{id} se"), &nums(&case["se"]), &some(&fit.se));
+        r.series(&format!("{id} z"), &nums(&case["z"]), &some(&fit.z()));
+        r.series(
+            &format!("{id} p"),
+            &nums(&case["p"]),
+            &some(&fit.p_values()),
+        );
+        let hr = fit.hazard_ratios();
+        let finite = |x: f64| (x.is_finite() && x > 0.0 || x == 0.0).then_some(x);
+        r.series(
+            &format!("{id} hr"),
+            &nums(&case["hr"]),
+            &hr.iter().map(|h| Some(h.hr)).collect::<Vec<_>>(),
+        );
+        r.series(
+            &format!("{id} hr_lower"),
+            &nums(&case["hr_lower"]),
+            &hr.iter().map(|h| finite(h.lower)).collect::<Vec<_>>(),
+        );
+        r.series(
+            &format!("{id} hr_upper"),
+            &nums(&case["hr_upper"]),
+            &hr.iter().map(|h| finite(h.upper)).collect::<Vec<_>>(),
+        );
+        r.value(
+            &format!("{id} loglik_null"),
+            num(&case["loglik_null"]),
+            Some(fit.loglik_null),
+        );
+        r.value(
+            &format!("{id} loglik"),
+            num(&case["loglik_fit"]),
+            Some(fit.loglik),
+        );
+        for (key, test) in [
+            ("lr_test", fit.lr_test),
+            ("wald_test", fit.wald_test),
+            ("score_test", fit.score_test),
+        ] {
+            r.value(
+                &format!("{id} {key}"),
+                num(&case[key]["statistic"]),
+                Some(test.statistic),
+            );
+            r.value(
+                &format!("{id} {key} df"),
+                num(&case[key]["df"]),
+                Some(test.df as f64),
+            );
+            r.value(
+                &format!("{id} {key} p"),
+                num(&case[key]["p"]),
+                Some(test.p_value),
+            );
+        }
+        let c = &case["concordance"];
+        r.value(
+            &format!("{id} concordance"),
+            num(&c["value"]),
+            Some(fit.concordance.value),
+        );
+        r.value(
+            &format!("{id} concordance se"),
+            num(&c["se"]),
+            Some(fit.concordance.std_err),
+        );
+        for (key, got) in [
+            ("concordant", fit.concordance.concordant),
+            ("discordant", fit.concordance.discordant),
+            ("tied_x", fit.concordance.tied_x),
+            ("tied_y", fit.concordance.tied_y),
+            ("tied_xy", fit.concordance.tied_xy),
+        ] {
+            r.value(&format!("{id} concordance {key}"), num(&c[key]), Some(got));
+        }
+        let var = case["var"].as_array().unwrap();
+        for (i, row) in var.iter().enumerate() {
+            let got: Vec<Option<f64>> = (0..p).map(|j| Some(fit.var[i * p + j])).collect();
+            r.series(&format!("{id} var[{i}]"), &nums(row), &got);
+        }
+        let r_warns_infinite = strings(&case["warnings"])
+            .iter()
+            .any(|w| w.contains("may be infinite"));
+        let warns_infinite = fit
+            .warnings
+            .iter()
+            .any(|w| matches!(w, CoxWarning::InfiniteCoefficient { .. }));
+        r.checked += 1;
+        if r_warns_infinite != warns_infinite {
+            r.failures.push(format!(
+                "{id}: R warns infinite = {r_warns_infinite}, we warn {:?}",
+                fit.warnings
+            ));
+        }
+    }
+    r.finish("coxph");
+}
+
+#[test]
+fn cox_zph_matches_r() {
+    use surv_engine::cox::{TimeTransform, cox_zph};
+    let golden = read_json("zph.json");
+    let cases = golden["cases"].as_array().unwrap();
+    assert!(
+        cases.len() >= 15,
+        "expected the full set of zph cases, found {}",
+        cases.len()
+    );
+    let mut r = Report::default();
+    for case in cases {
+        let id = case["id"].as_str().unwrap();
+        let model = Model::from_case(case);
+        let fit = model.fit().unwrap();
+        let transform: TimeTransform = case["transform"].as_str().unwrap().parse().unwrap();
+        let zph = match cox_zph(
+            model.times(),
+            &model.events,
+            &model.columns(),
+            model.strata.as_deref(),
+            &fit,
+            transform,
+        ) {
+            Ok(z) => z,
+            Err(e) => {
+                r.failures.push(format!("{id}: {e}"));
+                continue;
+            }
+        };
+        let rows = case["table"].as_array().unwrap();
+        assert_eq!(rows.len(), zph.terms.len(), "{id}: terms");
+        for (row, got) in rows.iter().zip(&zph.terms) {
+            let term = row["term"].as_str().unwrap();
+            r.value(
+                &format!("{id} {term} chisq"),
+                num(&row["chisq"]),
+                Some(got.statistic),
+            );
+            r.value(
+                &format!("{id} {term} df"),
+                num(&row["df"]),
+                Some(got.df as f64),
+            );
+            r.value(&format!("{id} {term} p"), num(&row["p"]), Some(got.p_value));
+        }
+        r.value(
+            &format!("{id} global chisq"),
+            num(&case["global"]["chisq"]),
+            Some(zph.global.statistic),
+        );
+        r.value(
+            &format!("{id} global df"),
+            num(&case["global"]["df"]),
+            Some(zph.global.df as f64),
+        );
+        r.value(
+            &format!("{id} global p"),
+            num(&case["global"]["p"]),
+            Some(zph.global.p_value),
+        );
+    }
+    r.finish("cox.zph");
+}
+
+#[test]
+fn permutation_log_rank_matches_coin() {
+    use surv_engine::permutation::{PermutationConfig, PermutationMethod, permutation_log_rank};
+    let golden = read_json("permutation.json");
+    let cases = golden["cases"].as_array().unwrap();
+    assert!(cases.len() >= 3);
+    let mut r = Report::default();
+    for case in cases {
+        let id = case["id"].as_str().unwrap();
+        let data = common::read_dataset(case["data_file"].as_str().unwrap());
+        let groups = common::codes(&data.group, &strings(&case["groups"]));
+        let test = permutation_log_rank(
+            &data.time,
+            &data.event,
+            &groups,
+            &PermutationConfig::default(),
+        )
+        .unwrap();
+        // coin's standardised statistic squared is the quadratic form.
+        let z = case["asymptotic"]["statistic"].as_f64().unwrap();
+        r.value(
+            &format!("{id} statistic"),
+            Some(z * z),
+            Some(test.statistic),
+        );
+        let main = &case["main"];
+        match (main["method"].as_str().unwrap(), test.method) {
+            ("exact", PermutationMethod::Exact { .. }) => {
+                r.value(
+                    &format!("{id} exact p"),
+                    num(&main["result"]["p_value"]),
+                    Some(test.p_value),
+                );
+            }
+            ("approximate", PermutationMethod::MonteCarlo { .. }) => {
+                // Different generators: agree with coin's exact p within 4 Monte Carlo SEs.
+                let exact = case["exact_for_comparison"]["p_value"].as_f64().unwrap();
+                let se = test.mc_std_err.unwrap();
+                r.checked += 1;
+                if (test.p_value - exact).abs() > 4.0 * se {
+                    r.failures.push(format!(
+                        "{id}: Monte Carlo p {} is {} SEs from {exact}",
+                        test.p_value,
+                        (test.p_value - exact).abs() / se
+                    ));
+                }
+            }
+            (expected, got) => r
+                .failures
+                .push(format!("{id}: R used {expected}, we used {got:?}")),
+        }
+    }
+    r.finish("permutation log-rank");
+}
+
+#[test]
+fn schoenfeld_power_matches_r() {
+    use surv_engine::power::{Design, events_required, minimal_detectable_hazard_ratio, power};
+    let golden = read_json("power.json");
+    let mut r = Report::default();
+    let paper = &golden["paper_cohort"];
+    for row in paper["grid"].as_array().unwrap() {
+        let ctx = format!(
+            "{} events, allocation {}, HR {}",
+            row["events"], row["allocation_label"], row["hr"]
+        );
+        let design = Design {
+            allocation: row["allocation"].as_f64().unwrap(),
+            alpha: row["alpha"].as_f64().unwrap(),
+        };
+        let (hr, events) = (row["hr"].as_f64().unwrap(), row["events"].as_f64().unwrap());
+        r.value(
+            &format!("{ctx} power"),
+            num(&row["power_two_tail"]),
+            power(hr, events, &design).ok(),
+        );
+        for (key, target) in [("events_for_power_0.8", 0.8), ("events_for_power_0.9", 0.9)] {
+            r.value(
+                &format!("{ctx} {key}"),
+                num(&row[key]),
+                events_required(hr, target, &design).ok(),
+            );
+        }
+    }
+    for row in paper["detectable_hr_80"].as_array().unwrap() {
+        let ctx = format!(
+            "{} events, allocation {}",
+            row["events"], row["allocation_label"]
+        );
+        let design = Design {
+            allocation: row["allocation"].as_f64().unwrap(),
+            alpha: row["alpha"].as_f64().unwrap(),
+        };
+        let hr =
+            minimal_detectable_hazard_ratio(row["events"].as_f64().unwrap(), 0.8, &design).unwrap();
+        r.value(
+            &format!("{ctx} detectable HR"),
+            num(&row["hr_below_1"]),
+            Some(hr),
+        );
+        r.value(
+            &format!("{ctx} detectable HR above 1"),
+            num(&row["hr_above_1"]),
+            Some(1.0 / hr),
+        );
+    }
+    // A published worked example: Schoenfeld with exact normal quantiles (the wiki
+    // rounds them to 1.96 and 0.84 and prints 20.39).
+    let wiki = golden["published_examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "mrc_cbu_statswiki_powsurv")
+        .unwrap();
+    let inputs = &wiki["inputs"];
+    let design = Design {
+        allocation: inputs["p"].as_f64().unwrap(),
+        alpha: inputs["alpha"].as_f64().unwrap(),
+    };
+    let events = events_required(
+        inputs["hr"].as_f64().unwrap(),
+        inputs["power"].as_f64().unwrap(),
+        &design,
+    )
+    .unwrap();
+    r.value(
+        "published example events",
+        num(&wiki["events"]),
+        Some(events),
+    );
+    assert!(
+        (events - wiki["published_events"].as_f64().unwrap()).abs() < 0.03,
+        "published 20.39, got {events}"
+    );
+    r.finish("Schoenfeld power");
+}

@@ -1,0 +1,198 @@
+//! Read errors: each names the file, and where a cell is at fault its row,
+//! column, value and what was expected.
+
+use std::fmt;
+
+/// Why a file could not be read into columns.
+///
+/// Row numbers count as a spreadsheet shows them: the header is row 1, the first
+/// data row 2.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The file could not be read.
+    Io {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The extension names no format this crate reads.
+    UnsupportedFormat {
+        /// The file.
+        path: String,
+    },
+    /// The file is not valid CSV, TSV or Parquet.
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What the reader said.
+        reason: String,
+    },
+    /// The file holds no data rows.
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// Every row misses a value in some column the analysis uses.
+    AllRowsMissing {
+        /// The file.
+        path: String,
+        /// Rows read.
+        rows: usize,
+    },
+    /// A required column is absent.
+    MissingColumn {
+        /// The file.
+        path: String,
+        /// The column that should be there.
+        column: String,
+        /// The columns the file has.
+        found: Vec<String>,
+    },
+    /// The header names a column twice.
+    DuplicateColumn {
+        /// The file.
+        path: String,
+        /// The repeated name.
+        column: String,
+        /// 1-based positions of its first and second occurrence.
+        positions: (usize, usize),
+    },
+    /// A row has more or fewer fields than the header.
+    RaggedRow {
+        /// The file.
+        path: String,
+        /// Spreadsheet row (header = 1).
+        row: usize,
+        /// Fields in that row.
+        found: usize,
+        /// Fields in the header.
+        expected: usize,
+    },
+    /// A cell holds a value the column does not allow.
+    InvalidValue {
+        /// The file.
+        path: String,
+        /// Spreadsheet row (header = 1).
+        row: usize,
+        /// The column.
+        column: String,
+        /// The offending value, as found.
+        value: String,
+        /// What the cell should hold.
+        expected: String,
+    },
+    /// An option names a value that does not occur in its column.
+    ValueNotFound {
+        /// The file.
+        path: String,
+        /// The option, e.g. `--event-value`.
+        option: String,
+        /// The column.
+        column: String,
+        /// The value asked for.
+        value: String,
+        /// The distinct values the column holds (sorted, possibly cut short).
+        seen: Vec<String>,
+    },
+}
+
+/// How many column names or values a message lists before "and N more".
+const MAX_LISTED: usize = 20;
+
+fn listed(items: &[String], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let shown: Vec<String> = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(|c| format!("`{c}`"))
+        .collect();
+    f.write_str(&shown.join(", "))?;
+    if items.len() > MAX_LISTED {
+        write!(f, " and {} more", items.len() - MAX_LISTED)?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io { path, source } => write!(f, "{path}: cannot read the file: {source}"),
+            ReadError::UnsupportedFormat { path } => write!(
+                f,
+                "{path}: unknown file type; expected a .csv, .tsv, .tab or .parquet file"
+            ),
+            ReadError::Unreadable { path, reason } => {
+                write!(f, "{path}: not a readable table: {reason}")
+            }
+            ReadError::Empty { path } => write!(
+                f,
+                "{path}: the file holds no data rows; expected a header and at least one row"
+            ),
+            ReadError::AllRowsMissing { path, rows } => write!(
+                f,
+                "{path}: all {rows} rows miss a value in a column the analysis uses; expected at least one complete row"
+            ),
+            ReadError::MissingColumn {
+                path,
+                column,
+                found,
+            } => {
+                write!(f, "{path}: missing column `{column}`; the file has ")?;
+                if found.is_empty() {
+                    return f.write_str("no columns");
+                }
+                listed(found, f)
+            }
+            ReadError::DuplicateColumn {
+                path,
+                column,
+                positions: (first, second),
+            } => write!(
+                f,
+                "{path}: row 1: the header names column `{column}` twice (fields {first} and {second}); expected each column name once"
+            ),
+            ReadError::RaggedRow {
+                path,
+                row,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{path}: row {row}: {found} fields; expected {expected}, as many as the header has"
+            ),
+            ReadError::InvalidValue {
+                path,
+                row,
+                column,
+                value,
+                expected,
+            } => write!(
+                f,
+                "{path}: row {row}, column `{column}`: `{value}`; expected {expected}"
+            ),
+            ReadError::ValueNotFound {
+                path,
+                option,
+                column,
+                value,
+                seen,
+            } => {
+                write!(
+                    f,
+                    "{path}: {option} `{value}` matches no row of column `{column}`; the column holds "
+                )?;
+                listed(seen, f)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Where a table comes from: a file's format by its extension, its bytes, and
+//! the polars frame parsed from them after the shape of the text is checked.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::ReadError;
+use crate::shape;
+
+/// A file format the reader reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl Format {
+    /// The format named by a path's extension (`.csv`; `.tsv` or `.tab`;
+    /// `.parquet` or `.pq`), if any.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use surv_reader::Format;
+    /// assert_eq!(Format::from_path(Path::new("cohort.TSV")), Some(Format::Tsv));
+    /// assert_eq!(Format::from_path(Path::new("cohort.xlsx")), None);
+    /// ```
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "parquet" | "pq" => Some(Format::Parquet),
+            _ => None,
+        }
+    }
+
+    fn delimiter(self) -> Option<u8> {
+        match self {
+            Format::Csv => Some(b','),
+            Format::Tsv => Some(b'\t'),
+            Format::Parquet => None,
+        }
+    }
+}
+
+/// Cells that stand for a missing value in a text file: empty, `NA` (R),
+/// `.` (SAS, Stata) and `NULL` (SQL exports), after trimming white space.
+pub const MISSING: [&str; 4] = ["", "NA", ".", "NULL"];
+
+/// Whether a cell, as text, is one of the [`MISSING`] markers.
+pub(crate) fn is_missing(cell: &str) -> bool {
+    MISSING.contains(&cell.trim())
+}
+
+/// A file's name for messages, its format by extension, and its bytes; `-` is
+/// CSV on standard input.
+pub(crate) fn read_path(path: &Path) -> Result<(String, Format, Vec<u8>), ReadError> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| {
+            ReadError::Io {
+                path: "<stdin>".to_owned(),
+                source,
+            }
+        })?;
+        return Ok(("<stdin>".to_owned(), Format::Csv, bytes));
+    }
+    let name = path.display().to_string();
+    let format = Format::from_path(path)
+        .ok_or_else(|| ReadError::UnsupportedFormat { path: name.clone() })?;
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    Ok((name, format, bytes))
+}
+
+/// How the cells of a delimited file are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Typing {
+    /// As polars infers them from the first rows, falling back to text for a
+    /// column a later row contradicts.
+    Inferred,
+    /// Every column as text, untouched.
+    Text,
+}
+
+/// A parsed table: the frame, and the rows of it that are blank lines.
+pub(crate) struct Parsed {
+    pub frame: DataFrame,
+    pub blank: Vec<usize>,
+}
+
+/// Parses `bytes` into a frame of `columns` (all when `None`), after checking
+/// the header and every row's field count.
+pub(crate) fn parse(
+    name: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    columns: Option<&[String]>,
+    typing: Typing,
+) -> Result<Parsed, ReadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty {
+            path: name.to_owned(),
+        });
+    }
+    let unreadable = |e: PolarsError| ReadError::Unreadable {
+        path: name.to_owned(),
+        reason: e.to_string(),
+    };
+    match format.delimiter() {
+        Some(delimiter) => {
+            let shape = shape::shape(name, &bytes, delimiter)?;
+            if let Some(columns) = columns {
+                require(name, columns, &shape.names)?;
+            }
+            let projection: Option<Arc<[PlSmallStr]>> =
+                columns.map(|c| c.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
+            let csv = |infer: Option<usize>| {
+                CsvReadOptions::default()
+                    .with_has_header(true)
+                    .with_infer_schema_length(infer)
+                    .with_columns(projection.clone())
+                    .with_parse_options(
+                        CsvParseOptions::default()
+                            .with_separator(delimiter)
+                            .with_null_values(Some(NullValues::AllColumns(
+                                MISSING[1..].iter().map(|&m| m.into()).collect(),
+                            ))),
+                    )
+                    .into_reader_with_file_handle(Cursor::new(&bytes))
+                    .finish()
+            };
+            let frame = match typing {
+                // Typed columns, inferred by polars (fast). Should a later row
+                // break the inferred type, read everything as text instead, so
+                // that the bad cell is reported with its row.
+                Typing::Inferred => csv(Some(1000)).or_else(|_| csv(Some(0))),
+                Typing::Text => csv(Some(0)),
+            }
+            .map_err(unreadable)?;
+            Ok(Parsed {
+                frame,
+                blank: shape.blank,
+            })
+        }
+        None => {
+            let mut reader = ParquetReader::new(Cursor::new(bytes));
+            if let Some(columns) = columns {
+                let schema = reader.schema().map_err(unreadable)?;
+                let found: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+                require(name, columns, &found)?;
+                reader = reader.with_columns(Some(columns.to_vec()));
+            }
+            let frame = reader.finish().map_err(unreadable)?;
+            Ok(Parsed {
+                frame,
+                blank: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Every one of `columns` is among `found`, or the first missing one is named.
+fn require(name: &str, columns: &[String], found: &[String]) -> Result<(), ReadError> {
+    match columns.iter().find(|c| !found.contains(c)) {
+        Some(missing) => Err(ReadError::MissingColumn {
+            path: name.to_owned(),
+            column: missing.clone(),
+            found: found.to_vec(),
+        }),
+        None => Ok(()),
+    }
+}

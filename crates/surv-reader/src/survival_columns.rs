@@ -1,0 +1,502 @@
+//! The columns of a survival analysis (time, event, optional group, strata and
+//! covariates) read from anyone's file into plain vectors for the engine.
+//!
+//! Only the used columns are parsed. A row with a missing value
+//! ([`crate::MISSING`]) in a used column is left out and counted, as R's
+//! `na.omit` does, but never silently: [`SurvivalTable::n_dropped`] says how
+//! many. Any other bad cell (text in a numeric column, an event code that is
+//! neither 0/1 nor true/false) is an error naming file, row, column and value.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::ReadError;
+use crate::source::{self, Format, Typing};
+
+/// Which columns to read, and how to read the event.
+///
+/// ```
+/// use surv_reader::ColumnSpec;
+/// let spec = ColumnSpec::new("months", "status").with_group("arm");
+/// assert_eq!(spec.used_columns(), ["months", "status", "arm"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnSpec {
+    /// Follow-up time column (numeric, ≥ 0).
+    pub time: String,
+    /// Event column: 1/0 or true/false, or compared with `event_value`.
+    pub event: String,
+    /// When set, event = (cell equals this), e.g. `Ex` or R's `2`.
+    pub event_value: Option<String>,
+    /// Optional grouping column.
+    pub group: Option<String>,
+    /// Optional strata column.
+    pub strata: Option<String>,
+    /// Covariate columns; text columns become indicator columns.
+    pub covariates: Vec<String>,
+    /// Reference level per text covariate (`column`, `level`); otherwise the
+    /// first level in sorted order.
+    pub references: Vec<(String, String)>,
+}
+
+impl ColumnSpec {
+    /// Time and event columns, nothing else.
+    pub fn new(time: &str, event: &str) -> ColumnSpec {
+        ColumnSpec {
+            time: time.to_owned(),
+            event: event.to_owned(),
+            ..ColumnSpec::default()
+        }
+    }
+
+    /// The same, with a group column.
+    pub fn with_group(self, group: &str) -> ColumnSpec {
+        ColumnSpec {
+            group: Some(group.to_owned()),
+            ..self
+        }
+    }
+
+    /// Every column the analysis reads, each once.
+    pub fn used_columns(&self) -> Vec<String> {
+        let mut columns = vec![self.time.clone(), self.event.clone()];
+        columns.extend(self.group.iter().cloned());
+        columns.extend(self.strata.iter().cloned());
+        columns.extend(self.covariates.iter().cloned());
+        let mut seen = std::collections::HashSet::new();
+        columns.retain(|c| seen.insert(c.clone()));
+        columns
+    }
+}
+
+/// Labels of a grouping column as codes `0..k`, levels in sorted order (numeric
+/// order for a numeric column, byte order for text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labels {
+    /// The column.
+    pub column: String,
+    /// Distinct values as text, in code order.
+    pub levels: Vec<String>,
+    /// One code per kept row.
+    pub codes: Vec<u32>,
+}
+
+/// A numeric covariate column as the engine takes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariate {
+    /// Name: the column, or `column=level` for an indicator.
+    pub name: String,
+    /// One value per kept row.
+    pub values: Vec<f64>,
+}
+
+/// The columns of a survival analysis, missing rows left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivalTable {
+    /// Where it was read from.
+    pub source: String,
+    /// Times of the kept rows.
+    pub time: Vec<f64>,
+    /// Events of the kept rows.
+    pub event: Vec<bool>,
+    /// Groups, if asked for.
+    pub group: Option<Labels>,
+    /// Strata, if asked for.
+    pub strata: Option<Labels>,
+    /// Covariates (indicators expanded), if asked for.
+    pub covariates: Vec<Covariate>,
+    /// Data rows read (blank lines not counted).
+    pub n_read: usize,
+    /// Rows left out for a missing value in a used column.
+    pub n_dropped: usize,
+}
+
+impl SurvivalTable {
+    /// Reads the columns of `spec` from a `.csv`, `.tsv`/`.tab` or `.parquet`
+    /// file, or CSV on standard input for `-`.
+    pub fn read(path: &Path, spec: &ColumnSpec) -> Result<SurvivalTable, ReadError> {
+        let (name, format, bytes) = source::read_path(path)?;
+        SurvivalTable::from_bytes(&name, format, bytes, spec)
+    }
+
+    /// Reads from bytes in memory; `name` is how errors refer to them.
+    ///
+    /// ```
+    /// use surv_reader::{ColumnSpec, Format, SurvivalTable};
+    /// let csv = b"months,status,arm\n5,1,A\n8,0,B\n.,1,A\n12,1,B\n".to_vec();
+    /// let spec = ColumnSpec::new("months", "status").with_group("arm");
+    /// let t = SurvivalTable::from_bytes("trial.csv", Format::Csv, csv, &spec).unwrap();
+    /// assert_eq!(t.time, [5.0, 8.0, 12.0]);
+    /// assert_eq!(t.n_dropped, 1); // the `.` is missing
+    /// assert_eq!(t.group.unwrap().codes, [0, 1, 1]);
+    /// ```
+    pub fn from_bytes(
+        name: &str,
+        format: Format,
+        bytes: Vec<u8>,
+        spec: &ColumnSpec,
+    ) -> Result<SurvivalTable, ReadError> {
+        let used = spec.used_columns();
+        let parsed = source::parse(name, format, bytes, Some(&used), Typing::Inferred)?;
+        from_frame(name, &parsed.frame, &parsed.blank, spec)
+    }
+}
+
+/// A used column: its cells as numbers where the column is numeric, and as text
+/// where it is text (borrowed from the frame: nothing is allocated per row).
+struct Cells<'a> {
+    name: String,
+    numbers: Option<Vec<Option<f64>>>,
+    text: Option<Vec<Option<&'a str>>>,
+}
+
+impl<'a> Cells<'a> {
+    fn read(source: &str, frame: &'a DataFrame, column: &str) -> Result<Cells<'a>, ReadError> {
+        let col = frame.column(column).map_err(|_| ReadError::MissingColumn {
+            path: source.to_owned(),
+            column: column.to_owned(),
+            found: frame
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+        })?;
+        let series = col.as_materialized_series();
+        let unreadable = |e: PolarsError| ReadError::Unreadable {
+            path: source.to_owned(),
+            reason: format!("column `{column}`: {e}"),
+        };
+        let (numbers, text) = match series.dtype() {
+            DataType::String => {
+                let text: Vec<Option<&'a str>> = series
+                    .str()
+                    .map_err(unreadable)?
+                    .iter()
+                    .map(|v| v.map(str::trim).filter(|v| !source::is_missing(v)))
+                    .collect();
+                // Numeric exactly when every present cell parses as a number.
+                let parsed: Vec<Option<f64>> = text
+                    .iter()
+                    .map(|c| c.and_then(|v| v.parse::<f64>().ok()))
+                    .collect();
+                let numeric = text
+                    .iter()
+                    .zip(&parsed)
+                    .all(|(t, p)| t.is_none() || p.is_some());
+                (numeric.then_some(parsed), Some(text))
+            }
+            DataType::Boolean => {
+                let numbers = series
+                    .bool()
+                    .map_err(unreadable)?
+                    .iter()
+                    .map(|b| b.map(|b| f64::from(u8::from(b))))
+                    .collect();
+                (Some(numbers), None)
+            }
+            dtype if dtype.is_primitive_numeric() => {
+                let f = series.cast(&DataType::Float64).map_err(unreadable)?;
+                (Some(f.f64().map_err(unreadable)?.iter().collect()), None)
+            }
+            other => {
+                return Err(ReadError::Unreadable {
+                    path: source.to_owned(),
+                    reason: format!("column `{column}` has type {other}; expected numbers or text"),
+                });
+            }
+        };
+        Ok(Cells {
+            name: column.to_owned(),
+            numbers,
+            text,
+        })
+    }
+
+    fn missing(&self, row: usize) -> bool {
+        match (&self.text, &self.numbers) {
+            (Some(text), _) => text[row].is_none(),
+            (None, Some(numbers)) => numbers[row].is_none(),
+            (None, None) => true,
+        }
+    }
+
+    /// The cell as the file has it, for messages and labels.
+    fn shown(&self, row: usize) -> String {
+        match (&self.text, &self.numbers) {
+            (Some(text), _) => text[row].unwrap_or_default().to_owned(),
+            (None, Some(numbers)) => numbers[row].map_or_else(String::new, |x| x.to_string()),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The cell as a number, if it is one: from a numeric column, or a text
+    /// cell that parses.
+    fn number_at(&self, row: usize) -> Option<f64> {
+        match (&self.numbers, &self.text) {
+            (Some(numbers), _) => numbers[row],
+            (None, Some(text)) => text[row].and_then(|t| t.parse::<f64>().ok()),
+            (None, None) => None,
+        }
+        .filter(|v| !v.is_nan())
+    }
+
+    /// The number in `row`, or an error naming the cell.
+    fn number(&self, source: &str, row: usize, expected: &str) -> Result<f64, ReadError> {
+        self.number_at(row)
+            .ok_or_else(|| self.invalid(source, row, expected))
+    }
+
+    fn invalid(&self, source: &str, row: usize, expected: &str) -> ReadError {
+        ReadError::InvalidValue {
+            path: source.to_owned(),
+            row: row + 2,
+            column: self.name.clone(),
+            value: self.shown(row),
+            expected: expected.to_owned(),
+        }
+    }
+}
+
+fn from_frame(
+    source: &str,
+    frame: &DataFrame,
+    blank: &[usize],
+    spec: &ColumnSpec,
+) -> Result<SurvivalTable, ReadError> {
+    let n = frame.height() - blank.len();
+    if n == 0 {
+        return Err(ReadError::Empty {
+            path: source.to_owned(),
+        });
+    }
+    let time = Cells::read(source, frame, &spec.time)?;
+    let event = Cells::read(source, frame, &spec.event)?;
+    let group = spec
+        .group
+        .as_deref()
+        .map(|c| Cells::read(source, frame, c))
+        .transpose()?;
+    let strata = spec
+        .strata
+        .as_deref()
+        .map(|c| Cells::read(source, frame, c))
+        .transpose()?;
+    let covariates = spec
+        .covariates
+        .iter()
+        .map(|c| Cells::read(source, frame, c))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // Rows kept: not a blank line, no missing value in any used column.
+    let used: Vec<&Cells> = [Some(&time), Some(&event), group.as_ref(), strata.as_ref()]
+        .into_iter()
+        .flatten()
+        .chain(covariates.iter())
+        .collect();
+    let mut blank = blank.iter().peekable();
+    let kept: Vec<usize> = (0..frame.height())
+        .filter(|&r| {
+            if blank.peek() == Some(&&r) {
+                blank.next();
+                return false;
+            }
+            used.iter().all(|c| !c.missing(r))
+        })
+        .collect();
+    if kept.is_empty() {
+        return Err(ReadError::AllRowsMissing {
+            path: source.to_owned(),
+            rows: n,
+        });
+    }
+
+    let expected_time = "a number of time units, 0 or more";
+    let mut times = Vec::with_capacity(kept.len());
+    for &r in &kept {
+        let t = time.number(source, r, expected_time)?;
+        if !(t >= 0.0 && t.is_finite()) {
+            return Err(time.invalid(source, r, expected_time));
+        }
+        times.push(t);
+    }
+    let events = match spec.event_value.as_deref() {
+        Some(value) => events_equal_to(source, &event, &kept, value)?,
+        None => kept
+            .iter()
+            .map(|&r| event_flag(source, &event, r))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let covariates = covariates
+        .iter()
+        .map(|c| covariate_columns(source, c, &kept, &spec.references))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(SurvivalTable {
+        source: source.to_owned(),
+        time: times,
+        event: events,
+        group: group.as_ref().map(|c| labels(c, &kept)),
+        strata: strata.as_ref().map(|c| labels(c, &kept)),
+        covariates,
+        n_read: n,
+        n_dropped: n - kept.len(),
+    })
+}
+
+/// An event cell without `--event-value`: 1/0 (as a number or as text) or
+/// true/false.
+fn event_flag(source: &str, cells: &Cells<'_>, row: usize) -> Result<bool, ReadError> {
+    if let Some(x) = cells.number_at(row)
+        && (x == 1.0 || x == 0.0)
+    {
+        return Ok(x == 1.0);
+    }
+    if let Some(t) = cells.text.as_ref().and_then(|t| t[row]) {
+        if t.eq_ignore_ascii_case("true") {
+            return Ok(true);
+        }
+        if t.eq_ignore_ascii_case("false") {
+            return Ok(false);
+        }
+    }
+    Err(cells.invalid(
+        source,
+        row,
+        "1 or 0 (or true/false); give --event-value for other codes, e.g. 2 for R's dead",
+    ))
+}
+
+/// Events as (cell equals `value`): numerically when both are numbers (2
+/// matches 2.0), as text otherwise. A value no kept row holds is an error
+/// listing the values the column does hold.
+fn events_equal_to(
+    source: &str,
+    cells: &Cells<'_>,
+    kept: &[usize],
+    value: &str,
+) -> Result<Vec<bool>, ReadError> {
+    let code = value.trim().parse::<f64>().ok();
+    let events: Vec<bool> = kept
+        .iter()
+        .map(|&r| match (code, cells.number_at(r)) {
+            (Some(code), Some(x)) => x == code,
+            _ => cells.shown(r) == value,
+        })
+        .collect();
+    if !events.iter().any(|&e| e) {
+        return Err(ReadError::ValueNotFound {
+            path: source.to_owned(),
+            option: "--event-value".to_owned(),
+            column: cells.name.clone(),
+            value: value.to_owned(),
+            seen: labels(cells, kept).levels,
+        });
+    }
+    Ok(events)
+}
+
+/// Sorted levels and codes of the kept rows: numeric order for a numeric
+/// column, byte order for text. One hash lookup per row, nothing allocated per
+/// row.
+fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
+    // Provisional codes in order of first appearance, then sorted levels.
+    let mut provisional = Vec::with_capacity(kept.len());
+    let (levels, order): (Vec<String>, Vec<usize>) = match (&cells.text, &cells.numbers) {
+        (_, Some(numbers)) => {
+            let mut seen: HashMap<u64, u32> = HashMap::new();
+            let mut values: Vec<f64> = Vec::new();
+            for &r in kept {
+                let x = numbers[r].unwrap_or(f64::NAN);
+                let next = values.len() as u32;
+                let code = *seen.entry((x + 0.0).to_bits()).or_insert_with(|| {
+                    values.push(x);
+                    next
+                });
+                provisional.push(code);
+            }
+            let mut order: Vec<usize> = (0..values.len()).collect();
+            order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+            (
+                order.iter().map(|&i| values[i].to_string()).collect(),
+                order,
+            )
+        }
+        (Some(text), None) => {
+            let mut seen: HashMap<&str, u32> = HashMap::new();
+            let mut values: Vec<&str> = Vec::new();
+            for &r in kept {
+                let t = text[r].unwrap_or_default();
+                let next = values.len() as u32;
+                let code = *seen.entry(t).or_insert_with(|| {
+                    values.push(t);
+                    next
+                });
+                provisional.push(code);
+            }
+            let mut order: Vec<usize> = (0..values.len()).collect();
+            order.sort_by(|&a, &b| values[a].as_bytes().cmp(values[b].as_bytes()));
+            (order.iter().map(|&i| values[i].to_owned()).collect(), order)
+        }
+        (None, None) => (Vec::new(), Vec::new()),
+    };
+    let mut rank = vec![0u32; order.len()];
+    for (sorted, &first_seen) in order.iter().enumerate() {
+        rank[first_seen] = sorted as u32;
+    }
+    let codes = provisional.into_iter().map(|c| rank[c as usize]).collect();
+    Labels {
+        column: cells.name.clone(),
+        levels,
+        codes,
+    }
+}
+
+/// A numeric covariate as is; a text covariate as indicators of every level but
+/// the reference.
+fn covariate_columns(
+    source: &str,
+    cells: &Cells<'_>,
+    kept: &[usize],
+    references: &[(String, String)],
+) -> Result<Vec<Covariate>, ReadError> {
+    if cells.numbers.is_some() {
+        let values = kept
+            .iter()
+            .map(|&r| cells.number(source, r, "a number"))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(vec![Covariate {
+            name: cells.name.clone(),
+            values,
+        }]);
+    }
+    let labels = labels(cells, kept);
+    let reference = match references.iter().find(|(c, _)| *c == cells.name) {
+        Some((_, level)) => labels
+            .levels
+            .iter()
+            .position(|l| l == level)
+            .ok_or_else(|| ReadError::ValueNotFound {
+                path: source.to_owned(),
+                option: "--reference".to_owned(),
+                column: cells.name.clone(),
+                value: level.clone(),
+                seen: labels.levels.clone(),
+            })?,
+        None => 0,
+    };
+    Ok((0..labels.levels.len())
+        .filter(|&l| l != reference)
+        .map(|l| Covariate {
+            name: format!("{}={}", cells.name, labels.levels[l]),
+            values: labels
+                .codes
+                .iter()
+                .map(|&c| f64::from(u8::from(c as usize == l)))
+                .collect(),
+        })
+        .collect())
+}

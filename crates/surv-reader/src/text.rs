@@ -1,0 +1,159 @@
+//! Every cell of a file as text, for a loader with its own typed schema (such
+//! as a paper's patient table): it parses the cells itself and can quote each
+//! one exactly as the file holds it in an error.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::ReadError;
+use crate::source::{self, Format, Typing};
+
+/// A file read as text: one column of cells per header name, `None` for a
+/// missing cell ([`crate::MISSING`]). Blank lines are left out; every other
+/// row keeps its spreadsheet row number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTable {
+    source: String,
+    names: Vec<String>,
+    columns: Vec<Vec<Option<String>>>,
+    rows: Vec<usize>,
+}
+
+impl TextTable {
+    /// Reads a `.csv`, `.tsv`/`.tab` or `.parquet` file (`-`: CSV on standard input).
+    pub fn read(path: &Path) -> Result<TextTable, ReadError> {
+        let (name, format, bytes) = source::read_path(path)?;
+        TextTable::from_bytes(&name, format, bytes)
+    }
+
+    /// Reads bytes in memory; `name` is how errors refer to them.
+    ///
+    /// ```
+    /// use surv_reader::{Format, TextTable};
+    /// let t = TextTable::from_bytes("t.csv", Format::Csv, b"id,dose\n1,7000\n2,NA\n".to_vec()).unwrap();
+    /// assert_eq!(t.height(), 2);
+    /// assert_eq!(t.cell(t.column("dose").unwrap(), 0), Some("7000"));
+    /// assert_eq!(t.cell(t.column("dose").unwrap(), 1), None);
+    /// assert_eq!(t.row_number(1), 3);
+    /// ```
+    pub fn from_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Result<TextTable, ReadError> {
+        let parsed = source::parse(name, format, bytes, None, Typing::Text)?;
+        let frame = parsed.frame;
+        let kept: Vec<usize> = {
+            let mut blank = parsed.blank.iter().peekable();
+            (0..frame.height())
+                .filter(|r| {
+                    if blank.peek() == Some(&r) {
+                        blank.next();
+                        false
+                    } else {
+                        true
+                    }
+                })
+                .collect()
+        };
+        if kept.is_empty() {
+            return Err(ReadError::Empty {
+                path: name.to_owned(),
+            });
+        }
+        let mut names = Vec::with_capacity(frame.width());
+        let mut columns = Vec::with_capacity(frame.width());
+        for column in frame.columns() {
+            names.push(column.name().to_string());
+            let cells = text_cells(name, column)?;
+            columns.push(kept.iter().map(|&r| cells[r].clone()).collect());
+        }
+        Ok(TextTable {
+            source: name.to_owned(),
+            names,
+            columns,
+            rows: kept.iter().map(|r| r + 2).collect(),
+        })
+    }
+
+    /// Where the table was read from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The column names, in file order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Number of rows (blank lines left out).
+    pub fn height(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The index of a column, or [`ReadError::MissingColumn`] naming it and the
+    /// columns the file has.
+    pub fn column(&self, name: &str) -> Result<usize, ReadError> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| ReadError::MissingColumn {
+                path: self.source.clone(),
+                column: name.to_owned(),
+                found: self.names.clone(),
+            })
+    }
+
+    /// The cell of column `column` (an index from [`TextTable::column`]) in row
+    /// `row` (0-based), as the file holds it; `None` when missing.
+    pub fn cell(&self, column: usize, row: usize) -> Option<&str> {
+        self.columns[column][row].as_deref()
+    }
+
+    /// The spreadsheet row number (header = 1) of row `row` (0-based).
+    pub fn row_number(&self, row: usize) -> usize {
+        self.rows[row]
+    }
+}
+
+/// The cells of one column as text, whatever type the file gave it.
+fn text_cells(name: &str, column: &Column) -> Result<Vec<Option<String>>, ReadError> {
+    let unreadable = |e: PolarsError| ReadError::Unreadable {
+        path: name.to_owned(),
+        reason: format!("column `{}`: {e}", column.name()),
+    };
+    let series = column.as_materialized_series();
+    Ok(match series.dtype() {
+        // Parquet writers often store whole numbers as floats; print 7000.0 as
+        // 7000 so whole-number columns accept them, and keep any fraction visible.
+        DataType::Float32 | DataType::Float64 => {
+            let floats = series.cast(&DataType::Float64).map_err(unreadable)?;
+            floats
+                .f64()
+                .map_err(unreadable)?
+                .iter()
+                .map(|v| {
+                    v.map(|x| {
+                        if x.fract() == 0.0 && x.abs() < 1e15 {
+                            format!("{x:.0}")
+                        } else {
+                            x.to_string()
+                        }
+                    })
+                })
+                .collect()
+        }
+        // A Boolean column stands for a Yes/No column.
+        DataType::Boolean => series
+            .bool()
+            .map_err(unreadable)?
+            .iter()
+            .map(|v| v.map(|b| if b { "Yes" } else { "No" }.to_owned()))
+            .collect(),
+        _ => {
+            let text = series.cast(&DataType::String).map_err(unreadable)?;
+            text.str()
+                .map_err(unreadable)?
+                .iter()
+                .map(|v| v.filter(|v| !source::is_missing(v)).map(str::to_owned))
+                .collect()
+        }
+    })
+}
