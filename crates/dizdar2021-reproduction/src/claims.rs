@@ -184,7 +184,8 @@ pub fn evaluate(quantity: &str, cx: &Context<'_>) -> Result<(Option<f64>, Source
                     .curve
                     .at(&[months])
                     .first()
-                    .map(|a| 100.0 * a.survival),
+                    .and_then(|a| a.survival)
+                    .map(|s| 100.0 * s),
             )
         }
         "median_os" => rows(cx.survival.median.time),

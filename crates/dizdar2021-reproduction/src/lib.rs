@@ -17,7 +17,7 @@
 //! assert_eq!(r.cohort.len(), 35);
 //! let two_years = r.survival.landmarks[0];
 //! assert_eq!(two_years.time, 24.0);
-//! assert!((two_years.survival - 0.514).abs() < 0.001);
+//! assert!((two_years.survival.unwrap() - 0.514).abs() < 0.001);
 //! ```
 
 #![deny(missing_docs)]

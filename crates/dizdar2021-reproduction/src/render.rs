@@ -6,7 +6,9 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use crate::survival_summary::SurvivalSummary;
-use crate::univariate::{FactorResult, Ratio};
+use surv_engine::HazardRatio;
+
+use crate::univariate::FactorResult;
 
 fn months(x: Option<f64>) -> String {
     x.map_or_else(|| "not reached".to_owned(), |v| format!("{v:.0}"))
@@ -31,9 +33,9 @@ pub fn survival_markdown(s: &SurvivalSummary) -> String {
     for a in &s.landmarks {
         let _ = writeln!(
             out,
-            "| {:.0}-year OS | {:.1} % | {} – {} % | {} |",
+            "| {:.0}-year OS | {} % | {} – {} % | {} |",
             a.time / 12.0,
-            100.0 * a.survival,
+            percent(a.survival),
             percent(a.lower),
             percent(a.upper),
             a.n_risk
@@ -83,12 +85,12 @@ pub fn survival_json(s: &SurvivalSummary) -> Value {
     })
 }
 
-fn ratio(r: &Option<Ratio>) -> String {
+fn ratio(r: &Option<HazardRatio>) -> String {
     match r {
         None => "1 (reference)".to_owned(),
         Some(r) => {
             let bound = |x: Option<f64>| x.map_or_else(|| "∞".to_owned(), |v| format!("{v:.2}"));
-            format!("{:.2} ({} – {})", r.hr, bound(r.lower), bound(r.upper))
+            format!("{} ({} – {})", bound(r.hr), bound(r.lower), bound(r.upper))
         }
     }
 }

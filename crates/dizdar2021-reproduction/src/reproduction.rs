@@ -139,14 +139,16 @@ impl Reproduction {
             self.cohort.len(),
             self.ledger.len()
         );
+        let percent =
+            |x: Option<f64>| x.map_or_else(|| "NA".to_owned(), |v| format!("{:.1}", 100.0 * v));
         for a in &self.survival.landmarks {
             let _ = writeln!(
                 out,
-                "{:.0}-year OS {:.1} % (95 % CI {:.1}-{:.1} %); the paper reports {}.",
+                "{:.0}-year OS {} % (95 % CI {}-{} %); the paper reports {}.",
                 a.time / 12.0,
-                100.0 * a.survival,
-                100.0 * a.lower.unwrap_or(f64::NAN),
-                100.0 * a.upper.unwrap_or(f64::NAN),
+                percent(a.survival),
+                percent(a.lower),
+                percent(a.upper),
                 if a.time == 24.0 { "51 %" } else { "34 %" }
             );
         }

@@ -2,11 +2,11 @@
 //! reports (2- and 4-year survival, median) and follow-up measured two ways.
 
 use dizdar2021_cohort::{Cohort, LastStatus};
-use surv_engine::SurvivalError;
 use surv_engine::at_times::SurvivalAt;
 use surv_engine::followup::{FollowUp, median_follow_up};
 use surv_engine::km::{KmConfig, KmCurve, kaplan_meier};
 use surv_engine::quantile::QuantileEstimate;
+use surv_engine::{SurvivalData, SurvivalError};
 
 /// Landmarks of the paper: 2 and 4 years, in months.
 pub const LANDMARKS_MONTHS: [f64; 2] = [24.0, 48.0];
@@ -37,7 +37,8 @@ pub fn summarise(cohort: &Cohort) -> Result<SurvivalSummary, SurvivalError> {
     let times = cohort.survival_months();
     let deaths = cohort.deaths();
     let config = KmConfig::default();
-    let curve = kaplan_meier(&times, &deaths, &config)?;
+    let data = SurvivalData::new(&times, &deaths)?;
+    let curve = kaplan_meier(&data, &config)?;
     let count = |s: LastStatus| {
         cohort
             .patients()
@@ -52,7 +53,7 @@ pub fn summarise(cohort: &Cohort) -> Result<SurvivalSummary, SurvivalError> {
         active: count(LastStatus::ActiveDisease),
         landmarks: curve.at(&LANDMARKS_MONTHS),
         median: curve.median(),
-        follow_up: median_follow_up(&times, &deaths, &config)?,
+        follow_up: median_follow_up(&data, &config)?,
         curve,
     })
 }

@@ -5,12 +5,13 @@
 
 use dizdar2021_cohort::Cohort;
 use serde::Serialize;
+use surv_engine::SurvivalData;
 use surv_engine::SurvivalError;
 use surv_engine::cox::{CoxConfig, HazardRatio, cox_ph};
 use surv_engine::km::{KmConfig, kaplan_meier_by_group};
-use surv_engine::logrank::{LogRank, Trend, log_rank};
+use surv_engine::logrank::{LogRank, LogRankConfig, Trend, log_rank};
 use surv_engine::permutation::{PermutationConfig, PermutationTest, permutation_log_rank};
-use surv_engine::power::{Design, minimal_detectable_hazard_ratio};
+use surv_engine::power::{PowerConfig, minimal_detectable_hazard_ratio};
 
 use crate::factors::Factor;
 
@@ -34,29 +35,7 @@ pub struct LevelRow {
     /// Survival at [`LANDMARK_MONTHS`], percent (`None`: follow-up ends earlier).
     pub os_24_percent: Option<f64>,
     /// Hazard ratio against the reference level (`None` for the reference).
-    pub hazard_ratio: Option<Ratio>,
-}
-
-/// A hazard ratio with its 95 % interval (`None` bounds where infinite).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Ratio {
-    /// Point estimate.
-    pub hr: f64,
-    /// Lower bound.
-    pub lower: Option<f64>,
-    /// Upper bound.
-    pub upper: Option<f64>,
-}
-
-impl From<HazardRatio> for Ratio {
-    fn from(h: HazardRatio) -> Ratio {
-        let finite = |x: f64| x.is_finite().then_some(x);
-        Ratio {
-            hr: h.hr,
-            lower: finite(h.lower),
-            upper: finite(h.upper),
-        }
-    }
+    pub hazard_ratio: Option<HazardRatio>,
 }
 
 /// The analysis of one factor.
@@ -105,14 +84,14 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
         .collect();
     let k = present.len();
 
-    let curves = kaplan_meier_by_group(&times, &deaths, &codes, &KmConfig::default())?;
-    let test: LogRank = log_rank(&times, &deaths, &codes, None, 0.0)?;
+    let data = SurvivalData::new(&times, &deaths)?.with_groups(&codes)?;
+    let curves = kaplan_meier_by_group(&data, &KmConfig::default())?;
+    let test: LogRank = log_rank(&data, &LogRankConfig::default())?;
     let trend: Option<Trend> = match factor.trend_scores {
         Some(scores) if k == factor.levels.len() => Some(test.trend(scores)?),
         _ => None,
     };
-    let permutation: PermutationTest =
-        permutation_log_rank(&times, &deaths, &codes, &PermutationConfig::default())?;
+    let permutation: PermutationTest = permutation_log_rank(&data, &PermutationConfig::default())?;
 
     let indicators: Vec<Vec<f64>> = (1..k)
         .map(|level| {
@@ -123,8 +102,8 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
         })
         .collect();
     let columns: Vec<&[f64]> = indicators.iter().map(Vec::as_slice).collect();
-    let fit = cox_ph(&times, &deaths, &columns, None, &CoxConfig::default())?;
-    let ratios = fit.hazard_ratios();
+    let fit = cox_ph(&data, &columns, &CoxConfig::default())?;
+    let ratios = &fit.hazard_ratio;
 
     let levels = present
         .iter()
@@ -139,8 +118,9 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
                 os_24_percent: curve
                     .at(&[LANDMARK_MONTHS])
                     .first()
-                    .map(|a| 100.0 * a.survival),
-                hazard_ratio: code.checked_sub(1).map(|i| Ratio::from(ratios[i])),
+                    .and_then(|a| a.survival)
+                    .map(|s| 100.0 * s),
+                hazard_ratio: code.checked_sub(1).map(|i| ratios[i]),
             }
         })
         .collect::<Vec<_>>();
@@ -151,7 +131,7 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
         Some(minimal_detectable_hazard_ratio(
             total_deaths,
             POWER,
-            &Design {
+            &PowerConfig {
                 allocation,
                 alpha: 0.05,
             },
@@ -165,7 +145,7 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
         named_by_paper: factor.named_by_paper,
         reading: factor.reading.map(str::to_owned),
         levels,
-        logrank_chisq: test.chisq,
+        logrank_chisq: test.statistic,
         logrank_df: test.df,
         logrank_p: test.p_value,
         permutation_p: permutation.p_value,
@@ -176,7 +156,7 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
             surv_engine::permutation::PermutationMethod::MonteCarlo { resamples, seed } => {
                 format!(
                     "Monte Carlo ({resamples} resamples, seed {seed}, SE {:.4})",
-                    permutation.mc_std_err.unwrap_or(0.0)
+                    permutation.std_err.unwrap_or(0.0)
                 )
             }
         },

@@ -1,13 +1,14 @@
-//! The command line: subcommands and their flags (clap derive).
+//! The command line: subcommands and their flags (clap derive). Flags that
+//! only mean something beside another flag require it, so none is silently
+//! ignored.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
-use surv_engine::ConfType;
-use surv_engine::cox::{Ties, TimeTransform};
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use surv_engine::{ConfType, Ties, TimeTransform};
 use surv_render::OutputFormat;
 
-/// Survival analysis that agrees with R's survival package, on any CSV or
+/// Survival analysis that agrees with R's survival package, on any CSV, TSV or
 /// Parquet cohort file.
 #[derive(Parser)]
 #[command(name = "npcsurv", version, about, propagate_version = true)]
@@ -19,7 +20,8 @@ pub struct Cli {
 /// The columns every analysis reads.
 #[derive(Args)]
 pub struct Input {
-    /// A .csv or .parquet file; `-` reads CSV from standard input.
+    /// A .csv, .tsv/.tab or .parquet file; `-` reads CSV from standard input.
+    /// Empty cells, NA, . and NULL are missing: their rows are left out and counted.
     pub file: PathBuf,
     /// Time column (numbers ≥ 0).
     #[arg(long)]
@@ -30,7 +32,8 @@ pub struct Input {
     /// Event = (cell equals this value), e.g. `Ex`, or `2` for R's dead.
     #[arg(long)]
     pub event_value: Option<String>,
-    /// Output: table (default), json or csv.
+    /// Output: table (default), json, or csv (one tidy table; its `kind`
+    /// column says what each row is).
     #[arg(long, default_value = "table")]
     pub format: OutputFormat,
 }
@@ -40,112 +43,150 @@ pub enum Command {
     /// Kaplan-Meier curves, as R's survfit and summary.survfit.
     ///
     /// Example: npcsurv km cohort.csv --time months --event died --group arm --at 24,48
-    Km {
-        #[command(flatten)]
-        input: Input,
-        /// One curve per value of this column.
-        #[arg(long)]
-        group: Option<String>,
-        /// Interval transform: log (R's default), log-log or plain.
-        #[arg(long, default_value = "log")]
-        conf_type: ConfType,
-        /// Confidence level.
-        #[arg(long, default_value_t = 0.95)]
-        conf_level: f64,
-        /// Times at which to read the curves, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        at: Vec<f64>,
-        /// Restricted mean survival up to this time.
-        #[arg(long)]
-        rmean: Option<f64>,
-        /// Also draw the curves (with the number at risk) to this SVG file.
-        #[arg(long)]
-        plot: Option<std::path::PathBuf>,
-    },
+    Km(KmArgs),
     /// Log-rank and G-rho tests between groups, as R's survdiff.
     ///
     /// Example: npcsurv logrank cohort.csv --time months --event status --event-value 2 --group arm --permutation
-    Logrank {
-        #[command(flatten)]
-        input: Input,
-        /// Group column.
-        #[arg(long)]
-        group: String,
-        /// Weight exponent: 0 log-rank, 1 Peto-Peto.
-        #[arg(long, default_value_t = 0.0)]
-        rho: f64,
-        /// Stratify by this column.
-        #[arg(long)]
-        strata: Option<String>,
-        /// Also test for trend over the sorted groups (scores 1, 2, …).
-        #[arg(long)]
-        trend: bool,
-        /// Also give the permutation p-value (exact when feasible).
-        #[arg(long)]
-        permutation: bool,
-        /// Seed of the Monte Carlo permutations.
-        #[arg(long, default_value_t = 20_240_601)]
-        seed: u64,
-    },
+    Logrank(LogrankArgs),
     /// Cox proportional-hazards regression, as R's coxph.
     ///
     /// Example: npcsurv cox cohort.csv --time months --event died --covariates age,sex --zph
-    Cox {
-        #[command(flatten)]
-        input: Input,
-        /// Covariate columns, comma-separated; text columns become indicators.
-        #[arg(long, value_delimiter = ',', required = true)]
-        covariates: Vec<String>,
-        /// Reference level of a text covariate, as column=level (repeatable).
-        #[arg(long = "reference")]
-        references: Vec<String>,
-        /// Tie handling: efron (R's default) or breslow.
-        #[arg(long, default_value = "efron")]
-        ties: Ties,
-        /// Stratify by this column.
-        #[arg(long)]
-        strata: Option<String>,
-        /// Also test proportional hazards (cox.zph).
-        #[arg(long)]
-        zph: bool,
-        /// Transform of time for --zph: km, identity, rank or log.
-        #[arg(long, default_value = "km")]
-        zph_transform: TimeTransform,
-    },
+    Cox(CoxArgs),
     /// Power of the log-rank test (Schoenfeld), or the detectable hazard ratio.
     ///
     /// Example: npcsurv power --hr 0.5 --events 24 ; npcsurv power --events 24 --power 0.8
-    Power {
-        /// Hazard ratio to detect (gives the power).
-        #[arg(long)]
-        hr: Option<f64>,
-        /// Number of events.
-        #[arg(long)]
-        events: f64,
-        /// Fraction of subjects in the first group.
-        #[arg(long, default_value_t = 0.5)]
-        allocation: f64,
-        /// Two-sided significance level.
-        #[arg(long, default_value_t = 0.05)]
-        alpha: f64,
-        /// Target power (gives the minimal detectable hazard ratio).
-        #[arg(long)]
-        power: Option<f64>,
-    },
+    Power(PowerArgs),
     /// Table 1 (counts and percentages) of a file in the paper's patient schema.
     ///
     /// Example: npcsurv table1 fixtures/dizdar2021/patients.csv
-    Table1 {
-        /// A .csv or .parquet file with the columns of the paper's Table 2.
-        file: PathBuf,
-    },
+    Table1(Table1Args),
     /// Reproduce the paper: tables, figure, survival, univariate analysis and the
     /// claims ledger (same as `cargo xtask reproduce`).
     ///
     /// Example: npcsurv reproduce --out reproduction
-    Reproduce {
-        /// Directory to write into.
-        #[arg(long, default_value = "reproduce")]
-        out: PathBuf,
-    },
+    Reproduce(ReproduceArgs),
+}
+
+#[derive(Args)]
+pub struct KmArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// One curve per value of this column.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Interval transform: log (R's default), log-log or plain.
+    #[arg(long, default_value = "log")]
+    pub conf_type: ConfType,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Times at which to read the curves, comma-separated: one row per time,
+    /// in the order given; a time after the last observation reads NA.
+    #[arg(long, value_delimiter = ',', value_parser = time_point)]
+    pub at: Vec<f64>,
+    /// Restricted mean survival up to this time.
+    #[arg(long, value_parser = time_point)]
+    pub rmean: Option<f64>,
+    /// Also draw the curves (with the number at risk) to this SVG file.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct LogrankArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// Group column.
+    #[arg(long)]
+    pub group: String,
+    /// Weight exponent: 0 log-rank, 1 Peto-Peto. The permutation test uses it too.
+    #[arg(long, default_value_t = 0.0)]
+    pub rho: f64,
+    /// Stratify by this column. The permutation test relabels within strata.
+    #[arg(long)]
+    pub strata: Option<String>,
+    /// Also test for trend over the sorted groups (scores 1, 2, …).
+    #[arg(long)]
+    pub trend: bool,
+    /// Also give the permutation p-value of the same test (exact when feasible).
+    #[arg(long)]
+    pub permutation: bool,
+    /// Seed of the Monte Carlo permutations.
+    #[arg(long, default_value_t = 20_240_601, requires = "permutation")]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct CoxArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// Covariate columns, comma-separated; text columns become indicators.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub covariates: Vec<String>,
+    /// Reference level of a text covariate, as column=level (repeatable).
+    #[arg(long = "reference", value_parser = reference)]
+    pub references: Vec<(String, String)>,
+    /// Tie handling: efron (R's default) or breslow.
+    #[arg(long, default_value = "efron")]
+    pub ties: Ties,
+    /// Stratify by this column.
+    #[arg(long)]
+    pub strata: Option<String>,
+    /// Also test proportional hazards (cox.zph).
+    #[arg(long)]
+    pub zph: bool,
+    /// Transform of time for --zph: km, identity, rank or log.
+    #[arg(long, default_value = "km", requires = "zph")]
+    pub zph_transform: TimeTransform,
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("asked").args(["hr", "power"]).required(true).multiple(true)))]
+pub struct PowerArgs {
+    /// Hazard ratio to detect (gives the power).
+    #[arg(long)]
+    pub hr: Option<f64>,
+    /// Number of events.
+    #[arg(long)]
+    pub events: f64,
+    /// Fraction of subjects in the first group.
+    #[arg(long, default_value_t = 0.5)]
+    pub allocation: f64,
+    /// Two-sided significance level.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Target power (gives the minimal detectable hazard ratio).
+    #[arg(long)]
+    pub power: Option<f64>,
+}
+
+#[derive(Args)]
+pub struct Table1Args {
+    /// A .csv, .tsv or .parquet file with the columns of the paper's Table 2.
+    pub file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ReproduceArgs {
+    /// Directory to write into.
+    #[arg(long, default_value = "reproduce")]
+    pub out: PathBuf,
+}
+
+/// A time at which to read a curve: a finite number ≥ 0.
+fn time_point(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        _ => Err(format!(
+            "`{text}` is not a time; expected a finite number ≥ 0"
+        )),
+    }
+}
+
+/// `column=level`.
+fn reference(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((column, level)) if !column.is_empty() => Ok((column.to_owned(), level.to_owned())),
+        _ => Err(format!("`{text}`; expected column=level")),
+    }
 }

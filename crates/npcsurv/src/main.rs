@@ -1,10 +1,14 @@
-//! `npcsurv`: the command-line front end. Glue only: it parses arguments, reads
-//! the file through `npc-cohort`, calls `npc-survival`, and prints what
-//! `npc-report` renders. Data go to standard output, diagnostics to standard
-//! error; exit code 0 on success, 2 for bad input or usage, 1 for anything else.
+//! `npcsurv`: the command line. Glue only: it parses arguments, reads the file
+//! through `surv-reader`, calls `surv-engine`, and prints what `surv-render`
+//! renders; the paper's reproduction comes from `dizdar2021-reproduction`. It
+//! holds no statistics. Results go to standard output; warnings and errors to
+//! standard error, in every format. Exit code 0 on success, 2 for bad input or
+//! usage, 1 for anything else.
 
 mod args;
-mod run;
+mod cmd;
+mod error;
+mod input;
 
 use std::process::ExitCode;
 
@@ -12,7 +16,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match run::run(cli) {
+    match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("npcsurv: {e}");

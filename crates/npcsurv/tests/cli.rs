@@ -129,14 +129,42 @@ fn km_json_matches_r() {
                     close(&e[theirs][i], &step[mine], &format!("{id} step {i} {mine}"));
                 }
             }
-            for (i, a) in got["at"].as_array().unwrap().iter().enumerate() {
-                close(&e["at"]["surv"][i], &a["survival"], &format!("{id} at {i}"));
-                close(
-                    &e["at"]["n_risk"][i],
-                    &a["n_risk"],
-                    &format!("{id} at {i} n_risk"),
-                );
+            // One entry per requested time, in the order asked. R's summary
+            // keeps only times up to the last observation; every one of those
+            // must match, and the others must say "not estimated".
+            let at = got["at"].as_array().unwrap();
+            assert_eq!(at.len(), requested.len(), "{id}: one `at` entry per time");
+            let r_times = e["at"]["time"].as_array().unwrap();
+            let mut matched = 0;
+            for (a, asked) in at.iter().zip(&requested) {
+                let time = a["time"].as_f64().unwrap();
+                assert_eq!(time, asked.parse::<f64>().unwrap(), "{id}: order of `at`");
+                match r_times.iter().position(|t| t.as_f64() == Some(time)) {
+                    Some(i) => {
+                        matched += 1;
+                        for (mine, theirs) in [
+                            ("survival", "surv"),
+                            ("n_risk", "n_risk"),
+                            ("std_err", "std_err"),
+                            ("lower", "lower"),
+                            ("upper", "upper"),
+                        ] {
+                            close(
+                                &e["at"][theirs][i],
+                                &a[mine],
+                                &format!("{id} at {asked} {mine}"),
+                            );
+                        }
+                    }
+                    None => {
+                        for key in ["survival", "std_err", "lower", "upper"] {
+                            assert!(a[key].is_null(), "{id} at {asked}: {key} past the end");
+                        }
+                        assert_eq!(a["n_risk"], 0, "{id} at {asked}");
+                    }
+                }
             }
+            assert_eq!(matched, r_times.len(), "{id}: every row R gives is matched");
         }
     }
 }
@@ -320,7 +348,7 @@ fn missing_values_are_left_out_and_counted() {
     assert_eq!(n, 3);
     let out = npcsurv_stdin(&["km", "-", "--time", "time", "--event", "event"], csv);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("2 rows left out"),
+        String::from_utf8_lossy(&out.stderr).contains("2 of 6 rows left out"),
         "a line on standard error: {}",
         String::from_utf8_lossy(&out.stderr)
     );

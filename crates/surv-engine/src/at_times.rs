@@ -1,103 +1,137 @@
-//! The curve read at chosen times, as `summary(fit, times = …)` reports it.
+//! The curve read at chosen times, as `summary(fit, times = …)` reports it,
+//! with one difference: every requested time gets an entry.
 
 use crate::km::KmCurve;
 
 /// The estimate at one requested time.
 ///
 /// ```
-/// use surv_engine::{kaplan_meier, KmConfig};
-/// let curve = kaplan_meier(&[12.0, 30.0, 40.0], &[true, true, false], &KmConfig::default()).unwrap();
+/// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+/// let data = SurvivalData::new(&[12.0, 30.0, 40.0], &[true, true, false]).unwrap();
+/// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
 /// let two_years = curve.at(&[24.0])[0];
 /// assert_eq!((two_years.n_risk, two_years.n_event), (2, 1));
-/// assert!((two_years.survival - 2.0 / 3.0).abs() < 1e-15);
+/// assert!((two_years.survival.unwrap() - 2.0 / 3.0).abs() < 1e-15);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SurvivalAt {
     /// The requested time.
     pub time: f64,
     /// Number at risk at `time`: subjects whose observed time is ≥ `time`.
     pub n_risk: usize,
-    /// Events since the previous requested time (or since the start), up to and
-    /// including `time`.
-    pub n_event: usize,
-    /// Censorings over the same interval.
-    pub n_censor: usize,
-    /// S(time): the step in force at `time`.
-    pub survival: f64,
-    /// Standard error of S(time); `None` where S(time) = 0.
+    /// S(time): the step in force at `time`; `None` past the last observed
+    /// time, where the curve is not estimated.
+    pub survival: Option<f64>,
+    /// Standard error of S(time); `None` where S(time) = 0 or is not estimated.
     pub std_err: Option<f64>,
     /// Lower confidence bound; `None` where R gives none.
     pub lower: Option<f64>,
     /// Upper confidence bound; `None` where R gives none.
     pub upper: Option<f64>,
+    /// Events after the next earlier requested time (or since the start), up
+    /// to and including `time`.
+    pub n_event: usize,
+    /// Censorings over the same interval.
+    pub n_censor: usize,
 }
 
 impl KmCurve {
-    /// The curve at `times`, sorted ascending. As R does without `extend`, times
-    /// after the last observed time are left out (there is no estimate there), as
-    /// are NaN and infinite ones; a time before the first observation reads S = 1.
+    /// The curve at each of `times`: exactly one entry per requested time, in
+    /// the order asked. A time before the first observation reads S = 1. A
+    /// time after the last observed time (or NaN) is kept, with `n_risk` 0 and
+    /// survival, standard error and bounds `None`: R's `summary(fit, times =)`
+    /// leaves such a time out, so that a table of requested times loses a
+    /// row without a word; here the row stays and says "not estimated".
+    ///
+    /// Event and censoring counts run from the next earlier requested time
+    /// (a repeated time repeats its entry).
     ///
     /// ```
-    /// use surv_engine::km::{kaplan_meier, KmConfig};
-    /// let curve = kaplan_meier(&[1.0, 2.0, 3.0], &[true, false, true], &KmConfig::default()).unwrap();
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+    /// let data = SurvivalData::new(&[1.0, 2.0, 3.0], &[true, false, true]).unwrap();
+    /// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
     /// let at = curve.at(&[2.5, 0.5, 10.0]);
-    /// assert_eq!(at.len(), 2); // 10 is past the last time
-    /// assert_eq!((at[0].time, at[0].survival, at[0].n_risk), (0.5, 1.0, 3));
-    /// assert_eq!((at[1].time, at[1].n_risk, at[1].n_event), (2.5, 1, 1));
+    /// assert_eq!(at.len(), 3);
+    /// assert_eq!((at[0].time, at[0].n_risk, at[0].n_event), (2.5, 1, 1));
+    /// assert_eq!((at[1].time, at[1].survival, at[1].n_risk), (0.5, Some(1.0), 3));
+    /// assert_eq!((at[2].time, at[2].survival, at[2].n_risk), (10.0, None, 0));
     /// ```
     pub fn at(&self, times: &[f64]) -> Vec<SurvivalAt> {
-        let last = self.last_time();
-        let mut requested: Vec<f64> = times
-            .iter()
-            .copied()
-            .filter(|t| t.is_finite() && *t <= last)
-            .collect();
-        requested.sort_by(f64::total_cmp);
-        let mut out = Vec::with_capacity(requested.len());
+        // The requests in time order (they are few); NaN last.
+        let mut order: Vec<usize> = (0..times.len()).collect();
+        order.sort_by(|&a, &b| times[a].total_cmp(&times[b]));
+        let mut out = vec![None; times.len()];
         // `step` counts the rows with time ≤ the current requested time.
         let mut step = 0;
-        for t in requested {
-            let (mut n_event, mut n_censor) = (0, 0);
-            while step < self.len() && self.time[step] <= t {
-                n_event += self.n_event[step];
-                n_censor += self.n_censor[step];
-                step += 1;
+        let mut previous: Option<SurvivalAt> = None;
+        for &request in &order {
+            let t = times[request];
+            if let Some(p) = previous.filter(|p| p.time == t) {
+                out[request] = Some(p);
+                continue;
             }
-            // At risk at t: the first row at or after t (a row exactly at t counts).
-            let at_or_after = if step > 0 && self.time[step - 1] == t {
-                step - 1
+            let estimate = if t.is_nan() {
+                SurvivalAt {
+                    time: t,
+                    n_risk: 0,
+                    survival: None,
+                    std_err: None,
+                    lower: None,
+                    upper: None,
+                    n_event: 0,
+                    n_censor: 0,
+                }
             } else {
-                step
+                self.at_one(t, &mut step)
             };
-            let n_risk = self.n_risk.get(at_or_after).copied().unwrap_or(0);
-            // R adds a row S = 1 at time 0 unless the curve already starts there; a
-            // time before a first observation at 0 then reads that first row.
-            let row = step.checked_sub(1).or((self.time[0] == 0.0).then_some(0));
-            let estimate = match row {
-                Some(row) => SurvivalAt {
-                    time: t,
-                    n_risk,
-                    n_event,
-                    n_censor,
-                    survival: self.survival[row],
-                    std_err: self.std_err[row],
-                    lower: self.lower[row],
-                    upper: self.upper[row],
-                },
-                // Before the first observation the curve is 1 with no uncertainty.
-                None => SurvivalAt {
-                    time: t,
-                    n_risk,
-                    n_event,
-                    n_censor,
-                    survival: 1.0,
-                    std_err: Some(0.0),
-                    lower: Some(1.0),
-                    upper: Some(1.0),
-                },
-            };
-            out.push(estimate);
+            out[request] = Some(estimate);
+            previous = Some(estimate);
         }
-        out
+        out.into_iter().flatten().collect()
+    }
+
+    /// The estimate at `t` (not NaN), moving `step` past the rows up to `t`.
+    fn at_one(&self, t: f64, step: &mut usize) -> SurvivalAt {
+        let (mut n_event, mut n_censor) = (0, 0);
+        while *step < self.len() && self.time[*step] <= t {
+            n_event += self.n_event[*step];
+            n_censor += self.n_censor[*step];
+            *step += 1;
+        }
+        let step = *step;
+        let counts = |n_risk, survival, std_err, lower, upper| SurvivalAt {
+            time: t,
+            n_risk,
+            survival,
+            std_err,
+            lower,
+            upper,
+            n_event,
+            n_censor,
+        };
+        if t > self.last_time() {
+            return counts(0, None, None, None, None);
+        }
+        // At risk at t: the first row at or after t (a row exactly at t counts).
+        let at_or_after = if step > 0 && self.time[step - 1] == t {
+            step - 1
+        } else {
+            step
+        };
+        let n_risk = self.n_risk.get(at_or_after).copied().unwrap_or(0);
+        // R adds a row S = 1 at time 0 unless the curve already starts there; a
+        // time before a first observation at 0 then reads that first row.
+        match step.checked_sub(1).or((self.time[0] == 0.0).then_some(0)) {
+            Some(row) => counts(
+                n_risk,
+                Some(self.survival[row]),
+                self.std_err[row],
+                self.lower[row],
+                self.upper[row],
+            ),
+            // Before the first observation the curve is 1 with no uncertainty.
+            None => counts(n_risk, Some(1.0), Some(0.0), Some(1.0), Some(1.0)),
+        }
     }
 }

@@ -15,13 +15,17 @@ use crate::error::SurvivalError;
 /// assert_eq!(ConfType::default(), ConfType::Log);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum ConfType {
     /// Symmetric on log S (R's default): `S·exp(∓zσ)`, upper bound capped at 1.
     #[default]
+    #[cfg_attr(feature = "serde", serde(rename = "log"))]
     Log,
     /// Symmetric on log(−log S); undefined where S is 0 or 1.
+    #[cfg_attr(feature = "serde", serde(rename = "log-log"))]
     LogLog,
     /// Symmetric on S itself, clipped to [0, 1].
+    #[cfg_attr(feature = "serde", serde(rename = "plain"))]
     Plain,
 }
 

@@ -6,8 +6,8 @@ use std::fmt;
 /// Why an estimate or test could not be computed.
 ///
 /// ```
-/// use surv_engine::{log_rank, SurvivalError};
-/// let err = log_rank(&[1.0, -2.0], &[true, true], &[0, 1], None, 0.0).unwrap_err();
+/// use surv_engine::{SurvivalData, SurvivalError};
+/// let err = SurvivalData::new(&[1.0, -2.0], &[true, true]).unwrap_err();
 /// assert_eq!(err, SurvivalError::InvalidTime { index: 1, value: -2.0 });
 /// assert_eq!(err.to_string(), "time at position 1 is -2; expected a finite number ≥ 0");
 /// ```
@@ -42,6 +42,9 @@ pub enum SurvivalError {
         /// The group code.
         group: u32,
     },
+    /// An estimator that compares or separates groups was given data without
+    /// group codes.
+    NoGroups,
     /// A test between groups was asked for with fewer than two groups.
     TooFewGroups {
         /// How many groups the data hold.
@@ -74,6 +77,11 @@ pub enum SurvivalError {
     /// The information matrix is singular at the start: some covariate is constant
     /// or a combination of others.
     SingularInformation,
+    /// A statistic came out infinite or NaN: the data leave it undefined.
+    NotFinite {
+        /// The statistic.
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for SurvivalError {
@@ -100,6 +108,12 @@ impl fmt::Display for SurvivalError {
                 write!(f, "{n} observations; at most {} are supported", u32::MAX)
             }
             SurvivalError::EmptyGroup { group } => write!(f, "group {group} has no subjects"),
+            SurvivalError::NoGroups => {
+                f.write_str("no group codes; this estimator compares or separates groups")
+            }
+            SurvivalError::NotFinite { what } => {
+                write!(f, "the {what} is not a finite number for these data")
+            }
             SurvivalError::TooFewGroups { found } => {
                 write!(
                     f,

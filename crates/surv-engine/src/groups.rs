@@ -9,6 +9,7 @@
 /// assert_eq!(g.codes(), [1, 0, 0]);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Groups<T> {
     levels: Vec<T>,
     codes: Vec<u32>,

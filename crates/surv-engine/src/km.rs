@@ -2,8 +2,9 @@
 //! right-censored data.
 
 use crate::confint::{self, ConfType};
+use crate::data::SurvivalData;
 use crate::error::SurvivalError;
-use crate::order::{self, Cells, Tally};
+use crate::order::{Cells, Tally};
 
 /// How to compute the confidence band.
 ///
@@ -14,6 +15,7 @@ use crate::order::{self, Cells, Tally};
 /// # let _ = config;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct KmConfig {
     /// The interval's transformation; R's default is [`ConfType::Log`].
     pub conf_type: ConfType,
@@ -34,16 +36,18 @@ impl Default for KmConfig {
 /// as the rows of R's survfit object. All vectors have one entry per step.
 ///
 /// ```
-/// use surv_engine::km::{kaplan_meier, KmConfig};
+/// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
 /// // Times in months; true = died.
 /// let times = [6.0, 6.0, 7.0, 9.0, 10.0];
 /// let events = [true, false, true, false, true];
-/// let curve = kaplan_meier(&times, &events, &KmConfig::default()).unwrap();
+/// let data = SurvivalData::new(&times, &events).unwrap();
+/// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
 /// assert_eq!(curve.time, [6.0, 7.0, 9.0, 10.0]);
 /// assert_eq!(curve.n_risk, [5, 3, 2, 1]);
 /// assert!((curve.survival[1] - 0.8 * 2.0 / 3.0).abs() < 1e-15);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct KmCurve {
     /// Number of observations.
     pub n: usize,
@@ -72,57 +76,53 @@ pub struct KmCurve {
     /// Nelson-Aalen cumulative hazard (what R's survfit reports as `cumhaz`).
     pub cumhaz: Vec<f64>,
     /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's `std.chaz`).
-    pub std_chaz: Vec<f64>,
+    pub std_err_cumhaz: Vec<f64>,
     /// The interval's transformation.
     pub conf_type: ConfType,
     /// The interval's confidence level.
     pub conf_level: f64,
 }
 
-/// Fits one Kaplan-Meier curve to `times` (finite, ≥ 0) and `events` (true = event).
+/// Fits one Kaplan-Meier curve to all rows of `data`, pooling any groups and
+/// strata.
 ///
 /// ```
-/// use surv_engine::{kaplan_meier, KmConfig, SurvivalError};
-/// let curve = kaplan_meier(&[3.0, 1.0, 2.0], &[true, true, false], &KmConfig::default()).unwrap();
+/// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+/// let data = SurvivalData::new(&[3.0, 1.0, 2.0], &[true, true, false]).unwrap();
+/// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
 /// assert_eq!(curve.survival, [2.0 / 3.0, 2.0 / 3.0, 0.0]);
-/// assert_eq!(kaplan_meier(&[], &[], &KmConfig::default()), Err(SurvivalError::Empty));
 /// ```
-pub fn kaplan_meier(
-    times: &[f64],
-    events: &[bool],
-    config: &KmConfig,
-) -> Result<KmCurve, SurvivalError> {
-    order::validate(times, &[("events", events.len())])?;
+pub fn kaplan_meier(data: &SurvivalData, config: &KmConfig) -> Result<KmCurve, SurvivalError> {
     let z = confint::z_for_level(config.conf_level)?;
-    let cells = Cells::new(times, events, |_| 0, 1);
+    let cells = Cells::new(data.times(), data.events(), |_| 0, 1);
     Ok(from_cell(&cells, 0, config, z))
 }
 
-/// Fits one curve per group. `groups[i]` is the group code of observation `i`;
-/// codes run from 0 to k − 1 and every code must have subjects. Curves come in code
-/// order.
+/// Fits one curve per group of `data`, in code order; strata are pooled within
+/// each group. Data without groups are [`SurvivalError::NoGroups`].
 ///
 /// ```
-/// use surv_engine::km::{kaplan_meier_by_group, KmConfig};
-/// let times = [1.0, 2.0, 3.0, 4.0];
-/// let events = [true, true, false, true];
-/// let curves = kaplan_meier_by_group(&times, &events, &[0, 1, 0, 1], &KmConfig::default()).unwrap();
+/// use surv_engine::{kaplan_meier_by_group, KmConfig, SurvivalData};
+/// let data = SurvivalData::new(&[1.0, 2.0, 3.0, 4.0], &[true, true, false, true])
+///     .and_then(|d| d.with_groups(&[0, 1, 0, 1]))
+///     .unwrap();
+/// let curves = kaplan_meier_by_group(&data, &KmConfig::default()).unwrap();
 /// assert_eq!(curves.len(), 2);
 /// assert_eq!(curves[1].time, [2.0, 4.0]);
 /// ```
 pub fn kaplan_meier_by_group(
-    times: &[f64],
-    events: &[bool],
-    groups: &[u32],
+    data: &SurvivalData,
     config: &KmConfig,
 ) -> Result<Vec<KmCurve>, SurvivalError> {
-    order::validate(times, &[("events", events.len()), ("groups", groups.len())])?;
+    let groups = data.require_groups()?;
     let z = confint::z_for_level(config.conf_level)?;
-    let n_groups = order::group_count(groups)?;
-    let cells = Cells::new(times, events, |i| groups[i] as usize, n_groups);
-    if let Some(g) = (0..n_groups).find(|&g| cells.size(g) == 0) {
-        return Err(SurvivalError::EmptyGroup { group: g as u32 });
-    }
+    let n_groups = data.n_groups();
+    let cells = Cells::new(
+        data.times(),
+        data.events(),
+        |i| groups[i] as usize,
+        n_groups,
+    );
     Ok((0..n_groups)
         .map(|g| from_cell(&cells, g, config, z))
         .collect())
@@ -145,7 +145,7 @@ fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
         lower: Vec::with_capacity(steps),
         upper: Vec::with_capacity(steps),
         cumhaz: Vec::with_capacity(steps),
-        std_chaz: Vec::with_capacity(steps),
+        std_err_cumhaz: Vec::with_capacity(steps),
         conf_type: config.conf_type,
         conf_level: config.conf_level,
     };
@@ -184,19 +184,64 @@ fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
         curve.lower.push(lower);
         curve.upper.push(upper);
         curve.cumhaz.push(hazard);
-        curve.std_chaz.push(hazard_var.sqrt());
+        curve.std_err_cumhaz.push(hazard_var.sqrt());
         curve.n_events += deaths;
         at_risk -= deaths + censored;
     }
     curve
 }
 
+/// One row of a curve, as a row of R's `summary(fit, censored = TRUE)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct KmStep {
+    /// The time.
+    pub time: f64,
+    /// Number at risk just before it.
+    pub n_risk: usize,
+    /// Events at it.
+    pub n_event: usize,
+    /// Censorings at it.
+    pub n_censor: usize,
+    /// S(time).
+    pub survival: f64,
+    /// Standard error of S(time); `None` once S = 0.
+    pub std_err: Option<f64>,
+    /// Lower confidence bound.
+    pub lower: Option<f64>,
+    /// Upper confidence bound.
+    pub upper: Option<f64>,
+}
+
 impl KmCurve {
+    /// The curve row by row.
+    ///
+    /// ```
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+    /// let data = SurvivalData::new(&[1.0, 2.0], &[true, false]).unwrap();
+    /// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
+    /// let first = curve.steps().next().unwrap();
+    /// assert_eq!((first.time, first.n_risk, first.survival), (1.0, 2, 0.5));
+    /// ```
+    pub fn steps(&self) -> impl ExactSizeIterator<Item = KmStep> + '_ {
+        (0..self.len()).map(|i| KmStep {
+            time: self.time[i],
+            n_risk: self.n_risk[i],
+            n_event: self.n_event[i],
+            n_censor: self.n_censor[i],
+            survival: self.survival[i],
+            std_err: self.std_err[i],
+            lower: self.lower[i],
+            upper: self.upper[i],
+        })
+    }
+
     /// Number of steps (distinct observed times).
     ///
     /// ```
-    /// use surv_engine::{kaplan_meier, KmConfig};
-    /// let curve = kaplan_meier(&[1.0, 1.0, 2.0], &[true, false, true], &KmConfig::default()).unwrap();
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+    /// let data = SurvivalData::new(&[1.0, 1.0, 2.0], &[true, false, true]).unwrap();
+    /// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
     /// assert_eq!((curve.len(), curve.is_empty(), curve.last_time()), (2, false, 2.0));
     /// ```
     pub fn len(&self) -> usize {

@@ -6,22 +6,57 @@
 //! the work is over groups, never over subjects: O(n log n + D·k²) for D event
 //! times and k groups.
 
-use statrs::distribution::{ChiSquared, ContinuousCDF};
-
+use crate::chisq::ChiSquareTest;
+use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::linalg;
-use crate::order::{self, Cells, Tally};
+use crate::order::{Cells, Tally};
+
+/// The weighting of a G-rho test.
+///
+/// ```
+/// use surv_engine::LogRankConfig;
+/// assert_eq!(LogRankConfig::default().rho, 0.0); // the log-rank test
+/// let peto = LogRankConfig { rho: 1.0 };
+/// # let _ = peto;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct LogRankConfig {
+    /// Weight exponent: each event time is weighted by S(t−)^rho, S the pooled
+    /// Kaplan-Meier of its stratum; 0 gives the log-rank test, 1 the
+    /// Peto-Peto modification of the Wilcoxon test.
+    pub rho: f64,
+}
+
+impl LogRankConfig {
+    pub(crate) fn check(&self) -> Result<(), SurvivalError> {
+        if self.rho.is_finite() {
+            Ok(())
+        } else {
+            Err(SurvivalError::InvalidParameter {
+                name: "rho",
+                value: self.rho,
+                expected: "a finite number",
+            })
+        }
+    }
+}
 
 /// A G-rho test between k ≥ 2 groups, as `survdiff` reports it.
 ///
 /// ```
-/// use surv_engine::log_rank;
-/// let test = log_rank(&[1.0, 2.0, 3.0, 4.0], &[true; 4], &[0, 1, 0, 1], None, 1.0).unwrap();
+/// use surv_engine::{log_rank, LogRankConfig, SurvivalData};
+/// let data = SurvivalData::new(&[1.0, 2.0, 3.0, 4.0], &[true; 4])
+///     .and_then(|d| d.with_groups(&[0, 1, 0, 1]))
+///     .unwrap();
+/// let test = log_rank(&data, &LogRankConfig { rho: 1.0 }).unwrap();
 /// assert_eq!(test.rho, 1.0);
 /// assert_eq!(test.n, [2, 2]);
 /// assert!((test.expected.iter().sum::<f64>() - test.observed.iter().sum::<f64>()).abs() < 1e-12);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LogRank {
     /// The weight exponent: each event time is weighted by S(t−)^rho, S the pooled
     /// Kaplan-Meier of its stratum.
@@ -35,7 +70,7 @@ pub struct LogRank {
     /// The k × k variance matrix of observed − expected, row-major.
     pub variance: Vec<f64>,
     /// The chi-square statistic.
-    pub chisq: f64,
+    pub statistic: f64,
     /// Degrees of freedom: groups with expected > 0, minus one.
     pub df: usize,
     /// Upper-tail p-value of `chisq` on `df` degrees of freedom.
@@ -48,103 +83,77 @@ const TREND_SINGULAR_REL: f64 = 1e-10;
 /// The log-rank test for trend across ordered groups.
 ///
 /// ```
-/// use surv_engine::log_rank;
-/// let test = log_rank(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[true; 6], &[2, 2, 1, 1, 0, 0], None, 0.0).unwrap();
-/// let trend = test.trend(&[0.0, 1.0, 2.0]).unwrap();
+/// use surv_engine::{log_rank, LogRankConfig, SurvivalData};
+/// let data = SurvivalData::new(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[true; 6])
+///     .and_then(|d| d.with_groups(&[2, 2, 1, 1, 0, 0]))
+///     .unwrap();
+/// let trend = log_rank(&data, &LogRankConfig::default()).unwrap().trend(&[0.0, 1.0, 2.0]).unwrap();
 /// assert!(trend.u > 0.0 && trend.p_value < 0.05);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Trend {
     /// The score of each group.
     pub scores: Vec<f64>,
     /// Σ score·(observed − expected).
     pub u: f64,
     /// Its variance, scoresᵀ V scores.
-    pub v: f64,
-    /// u² / v, on one degree of freedom.
-    pub chisq: f64,
+    pub variance: f64,
+    /// u² / variance.
+    pub statistic: f64,
+    /// Degrees of freedom: 1.
+    pub df: usize,
     /// Upper-tail p-value.
     pub p_value: f64,
 }
 
-/// Compares the groups `groups[i]` (codes `0..k`, each with subjects, k ≥ 2) with
-/// weight exponent `rho`, within `strata` if given (codes, empty strata allowed).
+/// Compares the groups of `data` (k ≥ 2) within its strata, if any, weighting
+/// each event time as `config` says.
 ///
 /// ```
-/// use surv_engine::logrank::log_rank;
+/// use surv_engine::{log_rank, LogRankConfig, SurvivalData};
 /// let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
 /// let events = [true, true, true, true, false, true];
-/// let test = log_rank(&times, &events, &[0, 0, 0, 1, 1, 1], None, 0.0).unwrap();
+/// let arm = [0, 0, 0, 1, 1, 1];
+/// let data = SurvivalData::new(&times, &events).and_then(|d| d.with_groups(&arm)).unwrap();
+/// let test = log_rank(&data, &LogRankConfig::default()).unwrap();
 /// assert_eq!(test.df, 1);
 /// assert_eq!(test.observed, [3.0, 2.0]);
 /// assert!(test.p_value > 0.0 && test.p_value < 0.1);
 /// ```
-pub fn log_rank(
-    times: &[f64],
-    events: &[bool],
-    groups: &[u32],
-    strata: Option<&[u32]>,
-    rho: f64,
-) -> Result<LogRank, SurvivalError> {
-    let strata_len = strata.map_or(times.len(), <[u32]>::len);
-    order::validate(
-        times,
-        &[
-            ("events", events.len()),
-            ("groups", groups.len()),
-            ("strata", strata_len),
-        ],
-    )?;
-    if !rho.is_finite() {
-        return Err(SurvivalError::InvalidParameter {
-            name: "rho",
-            value: rho,
-            expected: "a finite number",
-        });
-    }
-    let k = order::group_count(groups)?;
-    let (strata, n_strata) = match strata {
-        Some(codes) => {
-            let (dense, n) = order::dense_strata(codes);
-            (Some(dense), n)
-        }
-        None => (None, 1),
-    };
-    let strata = strata.as_deref();
-    let cells = match strata {
-        Some(s) => Cells::new(
-            times,
-            events,
-            |i| s[i] as usize * k + groups[i] as usize,
-            n_strata * k,
-        ),
-        None => Cells::new(times, events, |i| groups[i] as usize, k),
-    };
-    let n: Vec<usize> = (0..k)
-        .map(|g| (0..n_strata).map(|s| cells.size(s * k + g)).sum())
-        .collect();
-    if let Some(g) = n.iter().position(|&c| c == 0) {
-        return Err(SurvivalError::EmptyGroup { group: g as u32 });
-    }
+pub fn log_rank(data: &SurvivalData, config: &LogRankConfig) -> Result<LogRank, SurvivalError> {
+    config.check()?;
+    let groups = data.require_groups()?;
+    let k = data.n_groups();
     if k < 2 {
         return Err(SurvivalError::TooFewGroups { found: k });
     }
+    let n_strata = data.n_strata();
+    let cells = match data.strata() {
+        Some(s) => Cells::new(
+            data.times(),
+            data.events(),
+            |i| s[i] as usize * k + groups[i] as usize,
+            n_strata * k,
+        ),
+        None => Cells::new(data.times(), data.events(), |i| groups[i] as usize, k),
+    };
     let Sums {
         observed,
         expected,
         variance,
-    } = accumulate(&cells, k, n_strata, rho);
+    } = accumulate(&cells, k, n_strata, config.rho);
 
-    let (chisq, df) = chi_square(&observed, &expected, &variance, k)?;
+    let test = chi_square(&observed, &expected, &variance, k)?;
     Ok(LogRank {
-        rho,
-        n,
+        rho: config.rho,
+        n: data.group_sizes().to_vec(),
         observed,
         expected,
         variance,
-        chisq,
-        df,
-        p_value: upper_tail(chisq, df),
+        statistic: test.statistic,
+        df: test.df,
+        p_value: test.p_value,
     })
 }
 
@@ -220,8 +229,9 @@ impl LogRank {
     /// Entry (i, j) of the variance matrix.
     ///
     /// ```
-    /// use surv_engine::log_rank;
-    /// let test = log_rank(&[1.0, 2.0, 3.0], &[true; 3], &[0, 1, 1], None, 0.0).unwrap();
+    /// use surv_engine::{log_rank, LogRankConfig, SurvivalData};
+    /// let data = SurvivalData::new(&[1.0, 2.0, 3.0], &[true; 3]).and_then(|d| d.with_groups(&[0, 1, 1])).unwrap();
+    /// let test = log_rank(&data, &LogRankConfig::default()).unwrap();
     /// assert_eq!(test.variance_at(0, 1), test.variance_at(1, 0));
     /// assert!((test.variance_at(0, 0) + test.variance_at(0, 1)).abs() < 1e-15);
     /// ```
@@ -233,10 +243,11 @@ impl LogRank {
     /// test's observed, expected and variance: (Σ c(O − E))² / cᵀVc on 1 df.
     ///
     /// ```
-    /// use surv_engine::logrank::log_rank;
+    /// use surv_engine::{log_rank, LogRankConfig, SurvivalData};
     /// let times = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
     /// let events = [true; 6];
-    /// let test = log_rank(&times, &events, &[0, 0, 1, 1, 2, 2], None, 0.0).unwrap();
+    /// let data = SurvivalData::new(&times, &events).and_then(|d| d.with_groups(&[0, 0, 1, 1, 2, 2])).unwrap();
+    /// let test = log_rank(&data, &LogRankConfig::default()).unwrap();
     /// let trend = test.trend(&[1.0, 2.0, 3.0]).unwrap();
     /// assert!(trend.u < 0.0); // later groups die later: fewer deaths than expected
     /// ```
@@ -272,13 +283,14 @@ impl LogRank {
         if v <= magnitude * TREND_SINGULAR_REL {
             return Err(SurvivalError::SingularVariance);
         }
-        let chisq = u * u / v;
+        let test = ChiSquareTest::new(u * u / v, 1, "trend statistic")?;
         Ok(Trend {
             scores: scores.to_vec(),
             u,
-            v,
-            chisq,
-            p_value: upper_tail(chisq, 1),
+            variance: v,
+            statistic: test.statistic,
+            df: 1,
+            p_value: test.p_value,
         })
     }
 }
@@ -290,11 +302,11 @@ fn chi_square(
     expected: &[f64],
     variance: &[f64],
     k: usize,
-) -> Result<(f64, usize), SurvivalError> {
+) -> Result<ChiSquareTest, SurvivalError> {
     let kept: Vec<usize> = (0..k).filter(|&g| expected[g] > 0.0).collect();
     match kept.len() {
         0 => Err(SurvivalError::NoEvents),
-        1 => Ok((0.0, 0)),
+        1 => ChiSquareTest::new(0.0, 0, "log-rank statistic"),
         m => {
             let free = &kept[1..];
             let u: Vec<f64> = free.iter().map(|&g| observed[g] - expected[g]).collect();
@@ -307,15 +319,7 @@ fn chi_square(
             let tolerance = f64::EPSILON * (m - 1) as f64;
             let chisq = linalg::quadratic_form_inverse(&matrix, &u, tolerance)
                 .ok_or(SurvivalError::SingularVariance)?;
-            Ok((chisq, m - 1))
+            ChiSquareTest::new(chisq, m - 1, "log-rank statistic")
         }
     }
-}
-
-/// P(χ²_df > x); 1 when df = 0 (no test).
-pub(crate) fn upper_tail(x: f64, df: usize) -> f64 {
-    if df == 0 {
-        return 1.0;
-    }
-    ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(x))
 }

@@ -22,13 +22,14 @@ pub const TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 /// probability.
 ///
 /// ```
-/// use surv_engine::{kaplan_meier, KmConfig};
+/// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
 /// // Only one death in four: the median is not reached.
-/// let curve = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true, false, false, false], &KmConfig::default()).unwrap();
+/// let curve = kaplan_meier(&SurvivalData::new(&[1.0, 2.0, 3.0, 4.0], &[true, false, false, false]).unwrap(), &KmConfig::default()).unwrap();
 /// let median = curve.median();
 /// assert_eq!((median.time, median.upper), (None, None));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct QuantileEstimate {
     /// The estimate.
     pub time: Option<f64>,
@@ -43,9 +44,9 @@ impl KmCurve {
     /// them.
     ///
     /// ```
-    /// use surv_engine::km::{kaplan_meier, KmConfig};
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
     /// // S = 0.75, 0.5, 0.25, 0: exactly 0.5 on [2, 3), so the median is 2.5.
-    /// let curve = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true; 4], &KmConfig::default()).unwrap();
+    /// let curve = kaplan_meier(&SurvivalData::new(&[1.0, 2.0, 3.0, 4.0], &[true; 4]).unwrap(), &KmConfig::default()).unwrap();
     /// assert_eq!(curve.median().time, Some(2.5));
     /// ```
     pub fn median(&self) -> QuantileEstimate {
@@ -62,8 +63,8 @@ impl KmCurve {
     /// `quantile.survfit` reports it. `None` for a `p` outside [0, 1].
     ///
     /// ```
-    /// use surv_engine::km::{kaplan_meier, KmConfig};
-    /// let curve = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true; 4], &KmConfig::default()).unwrap();
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+    /// let curve = kaplan_meier(&SurvivalData::new(&[1.0, 2.0, 3.0, 4.0], &[true; 4]).unwrap(), &KmConfig::default()).unwrap();
     /// assert_eq!(curve.quantile(0.25).unwrap().time, Some(1.5));
     /// assert_eq!(curve.quantile(0.9).unwrap().time, Some(4.0));
     /// ```

@@ -7,12 +7,13 @@ use crate::km::KmCurve;
 /// The restricted mean survival time up to `tau`.
 ///
 /// ```
-/// use surv_engine::{kaplan_meier, KmConfig};
-/// let curve = kaplan_meier(&[2.0, 4.0], &[true, true], &KmConfig::default()).unwrap();
+/// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+/// let curve = kaplan_meier(&SurvivalData::new(&[2.0, 4.0], &[true, true]).unwrap(), &KmConfig::default()).unwrap();
 /// let r = curve.restricted_mean(3.0).unwrap();
 /// assert_eq!((r.tau, r.rmean), (3.0, 2.5)); // 2·1 + 1·0.5
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RestrictedMean {
     /// The horizon.
     pub tau: f64,
@@ -32,8 +33,8 @@ impl KmCurve {
     /// everyone at risk dies adds nothing).
     ///
     /// ```
-    /// use surv_engine::km::{kaplan_meier, KmConfig};
-    /// let curve = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true; 4], &KmConfig::default()).unwrap();
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+    /// let curve = kaplan_meier(&SurvivalData::new(&[1.0, 2.0, 3.0, 4.0], &[true; 4]).unwrap(), &KmConfig::default()).unwrap();
     /// let r = curve.restricted_mean(4.0).unwrap();
     /// assert!((r.rmean - 2.5).abs() < 1e-12); // 1 + 0.75 + 0.5 + 0.25
     /// ```

@@ -6,15 +6,20 @@
 //! times are close enough for R's merging of near-ties to apply; fitting the
 //! whole cohort or one group's rows then sees the same distinct times.
 
+mod common;
+
+use std::collections::HashSet;
 use std::ops::RangeInclusive;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::Config as ProptestConfig;
-use surv_engine::km::{KmConfig, KmCurve, kaplan_meier, kaplan_meier_by_group};
-use surv_engine::logrank::{LogRank, log_rank};
-use surv_engine::{ConfType, SurvivalError};
+use surv_engine::quantile::TOLERANCE;
+use surv_engine::{
+    ConfType, KmConfig, KmCurve, LogRank, LogRankConfig, SurvivalData, SurvivalError, kaplan_meier,
+    kaplan_meier_by_group, log_rank,
+};
 
 /// Relative tolerance for quantities that are equal in exact arithmetic but
 /// computed along different paths.
@@ -139,8 +144,33 @@ fn fit(times: &[f64], events: &[bool], conf_type: ConfType, conf_level: f64) -> 
         conf_type,
         conf_level,
     };
-    kaplan_meier(times, events, &config)
+    kaplan_meier(&valid(times, events), &config)
         .unwrap_or_else(|e| panic!("expected a curve for valid input, got error: {e}"))
+}
+
+/// Data that are valid by construction.
+fn valid<'a>(times: &'a [f64], events: &'a [bool]) -> SurvivalData<'a> {
+    SurvivalData::new(times, events)
+        .unwrap_or_else(|e| panic!("expected valid data, got error: {e}"))
+}
+
+/// The G-rho test of `groups` (every code used), optionally within `strata`.
+fn test_of(
+    times: &[f64],
+    events: &[bool],
+    groups: &[u32],
+    strata: Option<&[u32]>,
+    rho: f64,
+) -> Result<LogRank, SurvivalError> {
+    let mut data = valid(times, events)
+        .with_groups(groups)
+        .unwrap_or_else(|e| panic!("expected valid groups, got error: {e}"));
+    if let Some(strata) = strata {
+        data = data
+            .with_strata(strata)
+            .unwrap_or_else(|e| panic!("expected valid strata, got error: {e}"));
+    }
+    log_rank(&data, &LogRankConfig { rho })
 }
 
 /// The log-rank test, or `None` for the two errors valid input may get.
@@ -177,11 +207,11 @@ fn assert_tests_agree(
         other.df
     );
     prop_assert!(
-        close(base.chisq, other.chisq),
+        close(base.statistic, other.statistic),
         "{}: expected chisq {}, got {}",
         what,
-        base.chisq,
-        other.chisq
+        base.statistic,
+        other.statistic
     );
     prop_assert!(
         close(base.p_value, other.p_value),
@@ -333,11 +363,11 @@ fn km_counts_and_monotonicity_holds(c: Cohort) -> Result<(), TestCaseError> {
             );
         }
         prop_assert!(
-            curve.cumhaz[i].is_finite() && curve.std_chaz[i].is_finite(),
-            "expected finite cumhaz and std_chaz at step {}, got {} and {}",
+            curve.cumhaz[i].is_finite() && curve.std_err_cumhaz[i].is_finite(),
+            "expected finite cumhaz and std_err_cumhaz at step {}, got {} and {}",
             i,
             curve.cumhaz[i],
-            curve.std_chaz[i]
+            curve.std_err_cumhaz[i]
         );
     }
     Ok(())
@@ -352,6 +382,24 @@ fn km_confidence_bands_bracket_the_estimate_holds(
             let curve = fit(&c.times, &c.events, conf_type, level);
             for i in 0..curve.len() {
                 let s = curve.survival[i];
+                // Bounds exist exactly where R gives them: wherever S > 0, and
+                // for log-log also S < 1 (log(−log 1) is undefined).
+                let defined = match conf_type {
+                    ConfType::LogLog => s > 0.0 && s < 1.0,
+                    _ => s > 0.0,
+                };
+                prop_assert_eq!(
+                    (curve.lower[i].is_some(), curve.upper[i].is_some()),
+                    (defined, defined),
+                    "{:?} at {}: expected bounds {} at step {} (S = {}), got {:?} and {:?}",
+                    conf_type,
+                    level,
+                    if defined { "defined" } else { "None" },
+                    i,
+                    s,
+                    curve.lower[i],
+                    curve.upper[i]
+                );
                 if let (Some(lo), Some(hi)) = (curve.lower[i], curve.upper[i]) {
                     prop_assert!(
                         lo <= s + BRACKET && s <= hi + BRACKET,
@@ -429,6 +477,18 @@ fn km_median_and_quantiles_lie_within_follow_up_holds(c: Cohort) -> Result<(), T
     for conf_type in CONF_TYPES {
         let curve = fit(&c.times, &c.events, conf_type, 0.95);
         let (first, last) = (curve.time[0], curve.last_time());
+        // The median exists exactly when the curve falls to 0.5 (within R's
+        // tolerance), and each quantile p when 1 − S reaches p; the guards
+        // below must not skip a value that ought to be there.
+        let lowest = curve.survival.iter().copied().fold(1.0, f64::min);
+        prop_assert_eq!(
+            curve.median().time.is_some(),
+            lowest < 0.5 + TOLERANCE,
+            "{:?}: median {:?} with lowest S {}",
+            conf_type,
+            curve.median().time,
+            lowest
+        );
         if let Some(m) = curve.median().time {
             prop_assert!(
                 first <= m && m <= last,
@@ -446,6 +506,25 @@ fn km_median_and_quantiles_lie_within_follow_up_holds(c: Cohort) -> Result<(), T
                 "expected Some quantile for p = {}, got None",
                 p
             );
+            let reached = q.and_then(|q| q.time).is_some();
+            // Away from the tolerance band around p, where R's rule may go either way.
+            if 1.0 - lowest < p {
+                prop_assert!(
+                    !reached,
+                    "{:?}: quantile {} with lowest S {}: expected None",
+                    conf_type,
+                    p,
+                    lowest
+                );
+            } else if 1.0 - lowest >= p + 1e-6 {
+                prop_assert!(
+                    reached,
+                    "{:?}: quantile {} with lowest S {}: expected Some",
+                    conf_type,
+                    p,
+                    lowest
+                );
+            }
             if let Some(t) = q.and_then(|q| q.time) {
                 prop_assert!(
                     first <= t && t <= last,
@@ -464,52 +543,97 @@ fn km_median_and_quantiles_lie_within_follow_up_holds(c: Cohort) -> Result<(), T
 
 fn km_at_reads_the_curve_holds(c: Cohort, extra: Vec<f64>) -> Result<(), TestCaseError> {
     let curve = fit(&c.times, &c.events, ConfType::Log, 0.95);
-    let last = curve.last_time();
-    // Every step's own time, some arbitrary times (some past the end, some
-    // before 0) and values that must be dropped.
+    let (first, last) = (curve.time[0], curve.last_time());
+    // Every step's own time (latest first), some arbitrary times (some past
+    // the end, some before 0, possibly repeated) and values no curve has.
     let mut requested: Vec<f64> = curve.time.iter().rev().copied().collect();
     requested.extend(&extra);
     requested.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY]);
     let at = curve.at(&requested);
-    let kept = requested
-        .iter()
-        .filter(|t| t.is_finite() && **t <= last)
-        .count();
     prop_assert_eq!(
         at.len(),
-        kept,
-        "expected {} rows (finite and ≤ last time {}), got {}",
-        kept,
-        last,
-        at.len()
+        requested.len(),
+        "expected one entry per requested time"
     );
-    for w in at.windows(2) {
-        prop_assert!(
-            w[0].time <= w[1].time,
-            "expected sorted times, got {} then {}",
-            w[0].time,
-            w[1].time
-        );
-    }
-    for row in &at {
-        prop_assert!(
-            row.time <= last,
-            "expected times ≤ last time {}, got {}",
-            last,
+    for (i, (row, &t)) in at.iter().zip(&requested).enumerate() {
+        prop_assert_eq!(
+            row.time.to_bits(),
+            t.to_bits(),
+            "expected entry {} for requested time {}, in the order asked; got {}",
+            i,
+            t,
             row.time
         );
-        prop_assert!(
-            (0.0..=1.0).contains(&row.survival),
-            "expected survival in [0, 1] at {}, got {}",
-            row.time,
-            row.survival
+        let estimate = (row.n_risk, row.survival, row.std_err, row.lower, row.upper);
+        if t.is_nan() || t > last {
+            prop_assert_eq!(
+                estimate,
+                (0, None, None, None, None),
+                "expected no estimate at {} past the last time {}",
+                t,
+                last
+            );
+        } else {
+            let s = row.survival;
+            prop_assert!(
+                s.is_some_and(|s| (0.0..=1.0).contains(&s)),
+                "expected survival in [0, 1] at {} ≤ the last time {}, got {:?}",
+                t,
+                last,
+                s
+            );
+            if t < first {
+                // Before the first observation: everyone at risk, and S = 1
+                // (or, for a curve starting at 0, its first row).
+                let expected = if first > 0.0 { 1.0 } else { curve.survival[0] };
+                prop_assert_eq!(
+                    (row.n_risk, s),
+                    (c.n(), Some(expected)),
+                    "expected n_risk n and S {} before the first time {}, at {}",
+                    expected,
+                    first,
+                    t
+                );
+            }
+        }
+    }
+    // A repeated time repeats its entry.
+    for i in 0..at.len() {
+        for j in i + 1..at.len() {
+            if requested[i] == requested[j] {
+                prop_assert_eq!(
+                    at[i],
+                    at[j],
+                    "expected equal entries for the repeated time {}",
+                    requested[i]
+                );
+            }
+        }
+    }
+    // The order asked changes the order of the entries, nothing else.
+    let reversed: Vec<f64> = requested.iter().rev().copied().collect();
+    let mut back = curve.at(&reversed);
+    back.reverse();
+    for (a, b) in at.iter().zip(&back).filter(|(a, _)| !a.time.is_nan()) {
+        prop_assert_eq!(
+            a,
+            b,
+            "expected the same entry for {} whatever the order asked",
+            a.time
         );
     }
-    let events_read: usize = at.iter().map(|r| r.n_event).sum();
+    // Each distinct time counts the events since the next earlier one, so
+    // over all distinct times (the last time is requested) every event once.
+    let mut seen = HashSet::new();
+    let events_read: usize = at
+        .iter()
+        .filter(|r| seen.insert(r.time.to_bits()))
+        .map(|r| r.n_event)
+        .sum();
     prop_assert_eq!(
         events_read,
         curve.n_events,
-        "expected the rows' events to add up to all {} events (the last time is requested), got {}",
+        "expected the distinct times' events to add up to all {} events, got {}",
         curve.n_events,
         events_read
     );
@@ -529,8 +653,8 @@ fn km_at_reads_the_curve_holds(c: Cohort, extra: Vec<f64>) -> Result<(), TestCas
         };
         prop_assert_eq!(
             row.survival,
-            curve.survival[i],
-            "at {} time {}: expected the curve's S = {}, got {}",
+            Some(curve.survival[i]),
+            "at {} time {}: expected the curve's S = {}, got {:?}",
             kind,
             t,
             curve.survival[i],
@@ -571,7 +695,10 @@ fn km_by_group_equals_km_of_each_group_holds(c: Cohort) -> Result<(), TestCaseEr
             conf_type,
             conf_level: 0.9,
         };
-        let curves = kaplan_meier_by_group(&c.times, &c.events, &c.groups, &config)
+        let data = valid(&c.times, &c.events)
+            .with_groups(&c.groups)
+            .unwrap_or_else(|e| panic!("expected valid groups, got error: {e}"));
+        let curves = kaplan_meier_by_group(&data, &config)
             .unwrap_or_else(|e| panic!("expected curves for valid input, got error: {e}"));
         prop_assert_eq!(
             curves.len(),
@@ -600,12 +727,12 @@ fn log_rank_does_not_depend_on_labels_or_row_order_holds(
     rho: f64,
     scale: f64,
 ) -> Result<(), TestCaseError> {
-    let base = log_rank(&c.times, &c.events, &c.groups, None, rho);
-    let relabelled = log_rank(&c.times, &c.events, &c.relabelled(), None, rho);
+    let base = test_of(&c.times, &c.events, &c.groups, None, rho);
+    let relabelled = test_of(&c.times, &c.events, &c.relabelled(), None, rho);
     let (times, events, groups) = c.shuffled();
-    let shuffled = log_rank(&times, &events, &groups, None, rho);
+    let shuffled = test_of(&times, &events, &groups, None, rho);
     let scaled_times: Vec<f64> = c.times.iter().map(|t| t * scale).collect();
-    let scaled = log_rank(&scaled_times, &c.events, &c.groups, None, rho);
+    let scaled = test_of(&scaled_times, &c.events, &c.groups, None, rho);
     prop_assert!(
         same_error_kind(&base, &relabelled)
             && same_error_kind(&base, &shuffled)
@@ -634,7 +761,7 @@ fn log_rank_does_not_depend_on_labels_or_row_order_holds(
 }
 
 fn log_rank_sums_and_variance_holds(c: Cohort, rho: f64) -> Result<(), TestCaseError> {
-    let test = test_or_skip(log_rank(&c.times, &c.events, &c.groups, None, rho));
+    let test = test_or_skip(test_of(&c.times, &c.events, &c.groups, None, rho));
     prop_assume!(test.is_some());
     let test = test.unwrap();
     let k = c.k;
@@ -705,9 +832,9 @@ fn log_rank_sums_and_variance_holds(c: Cohort, rho: f64) -> Result<(), TestCaseE
         test.df
     );
     prop_assert!(
-        test.chisq.is_finite(),
+        test.statistic.is_finite(),
         "expected a finite chisq, got {}",
-        test.chisq
+        test.statistic
     );
     prop_assert!(
         (0.0..=1.0).contains(&test.p_value),
@@ -721,17 +848,17 @@ fn log_rank_of_two_groups_is_z_squared_and_the_trend_test_holds(
     c: Cohort,
     rho: f64,
 ) -> Result<(), TestCaseError> {
-    let test = test_or_skip(log_rank(&c.times, &c.events, &c.groups, None, rho));
+    let test = test_or_skip(test_of(&c.times, &c.events, &c.groups, None, rho));
     prop_assume!(test.is_some());
     let test = test.unwrap();
     let trend = test.trend(&[1.0, 2.0]);
     if test.df == 0 {
         // One group was never at risk at an event time: there is no test.
         prop_assert_eq!(
-            (test.chisq, test.p_value),
+            (test.statistic, test.p_value),
             (0.0, 1.0),
             "expected chisq 0 and p 1 on 0 df, got {} and {}",
-            test.chisq,
+            test.statistic,
             test.p_value
         );
         prop_assert_eq!(
@@ -743,25 +870,25 @@ fn log_rank_of_two_groups_is_z_squared_and_the_trend_test_holds(
     } else {
         let z = (test.observed[1] - test.expected[1]) / test.variance_at(1, 1).sqrt();
         prop_assert!(
-            close(test.chisq, z * z),
+            close(test.statistic, z * z),
             "expected chisq = z² = {} (z = (O₁ − E₁)/√V₁₁), got {}",
             z * z,
-            test.chisq
+            test.statistic
         );
         let z0 = (test.observed[0] - test.expected[0]) / test.variance_at(0, 0).sqrt();
         prop_assert!(
-            close(test.chisq, z0 * z0),
+            close(test.statistic, z0 * z0),
             "expected chisq = z₀² = {} (z₀ = (O₀ − E₀)/√V₀₀), got {}",
             z0 * z0,
-            test.chisq
+            test.statistic
         );
         prop_assert_eq!(test.df, 1, "expected 1 df, got {}", test.df);
         let trend = trend.unwrap_or_else(|e| panic!("expected a trend test, got error: {e}"));
         prop_assert!(
-            close(trend.chisq, test.chisq),
+            close(trend.statistic, test.statistic),
             "expected the trend chisq with scores (1, 2) to equal the log-rank chisq {}, got {}",
-            test.chisq,
-            trend.chisq
+            test.statistic,
+            trend.statistic
         );
         prop_assert!(
             close(trend.p_value, test.p_value),
@@ -775,6 +902,115 @@ fn log_rank_of_two_groups_is_z_squared_and_the_trend_test_holds(
         "expected p in [0, 1], got {}",
         test.p_value
     );
+    Ok(())
+}
+
+/// Fails the case if any float of `value` (through serde) is NaN or infinite.
+fn all_finite<T: serde::Serialize + std::fmt::Debug>(
+    what: &str,
+    value: &T,
+) -> Result<(), TestCaseError> {
+    let found = common::finite::floats(value);
+    prop_assert!(
+        found.bad.is_empty(),
+        "{}: expected every number finite, found {:?} in {:?}",
+        what,
+        found.bad,
+        value
+    );
+    Ok(())
+}
+
+/// Every result of every estimator on the cohort, through serde: no float is
+/// NaN or infinite. Errors are allowed only where the data leave a result
+/// undefined, and must then be the typed error saying so.
+fn no_result_holds_nan_or_infinity_holds(
+    c: Cohort,
+    strata: &[u32],
+    x: &[f64],
+    flags: &[bool],
+    rho: f64,
+    km: KmConfig,
+) -> Result<(), TestCaseError> {
+    let n = c.n();
+    let strata = &strata[..n];
+    let x1 = &x[..n];
+    let x2: Vec<f64> = flags[..n].iter().map(|&b| f64::from(u8::from(b))).collect();
+    let data = valid(&c.times, &c.events)
+        .with_groups(&c.groups)
+        .unwrap_or_else(|e| panic!("expected valid groups, got error: {e}"));
+    let stratified = data
+        .clone()
+        .with_strata(strata)
+        .unwrap_or_else(|e| panic!("expected valid strata, got error: {e}"));
+
+    let curve = kaplan_meier(&data, &km)
+        .unwrap_or_else(|e| panic!("expected a curve for valid input, got error: {e}"));
+    all_finite("curve", &curve)?;
+    all_finite("steps", &curve.steps().collect::<Vec<_>>())?;
+    all_finite("median", &curve.median())?;
+    let quantiles: Vec<_> = [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0]
+        .into_iter()
+        .map(|p| curve.quantile(p))
+        .collect();
+    all_finite("quantiles", &quantiles)?;
+    let (first, last) = (curve.time[0], curve.last_time());
+    let mut times: Vec<f64> = c.times.clone();
+    times.extend([0.0, last / 3.0, last + 1.0, 1e300]);
+    all_finite("at()", &curve.at(&times))?;
+    for tau in [first, (first + last) / 2.0, last, 2.0 * last + 1.0] {
+        let mean = curve
+            .restricted_mean(tau)
+            .unwrap_or_else(|e| panic!("expected a restricted mean to {tau}, got error: {e}"));
+        all_finite(&format!("restricted mean to {tau}"), &mean)?;
+    }
+    let follow_up = surv_engine::median_follow_up(&data, &km)
+        .unwrap_or_else(|e| panic!("expected a follow-up, got error: {e}"));
+    all_finite("follow-up", &follow_up)?;
+
+    for (how, d) in [("unstratified", &data), ("stratified", &stratified)] {
+        let curves = kaplan_meier_by_group(d, &km)
+            .unwrap_or_else(|e| panic!("{how}: expected curves, got error: {e}"));
+        all_finite(&format!("{how} curves by group"), &curves)?;
+        match log_rank(d, &LogRankConfig { rho }) {
+            Ok(test) => {
+                all_finite(&format!("{how} log-rank"), &test)?;
+                let scores: Vec<f64> = (0..c.k).map(|g| (g * g) as f64 / 2.0).collect();
+                match test.trend(&scores) {
+                    Ok(trend) => all_finite(&format!("{how} trend"), &trend)?,
+                    Err(SurvivalError::SingularVariance) => {}
+                    Err(e) => panic!("{how} trend: unexpected error {e:?}"),
+                }
+            }
+            Err(
+                SurvivalError::NoEvents
+                | SurvivalError::SingularVariance
+                | SurvivalError::TooFewGroups { .. },
+            ) => {}
+            Err(e) => panic!("{how} log-rank: unexpected error {e:?}"),
+        }
+        for columns in [vec![x1], vec![&x2[..]], vec![x1, &x2[..]]] {
+            let what = format!("{how} Cox with {} covariates", columns.len());
+            match surv_engine::cox_ph(d, &columns, &surv_engine::CoxConfig::default()) {
+                Ok(fit) => {
+                    all_finite(&what, &fit)?;
+                    all_finite(&format!("{what}: concordance"), &fit.concordance)?;
+                    let zph = fit.zph(&surv_engine::ZphConfig::default());
+                    match zph {
+                        Ok(zph) => all_finite(&format!("{what}: zph"), &zph)?,
+                        Err(SurvivalError::SingularVariance | SurvivalError::NotFinite { .. }) => {}
+                        Err(e) => panic!("{what}: zph: unexpected error {e:?}"),
+                    }
+                }
+                Err(
+                    SurvivalError::NoEvents
+                    | SurvivalError::SingularInformation
+                    | SurvivalError::NotFinite { .. },
+                ) => {}
+                Err(e) => panic!("{what}: unexpected error {e:?}"),
+            }
+        }
+    }
     Ok(())
 }
 
@@ -856,5 +1092,19 @@ proptest! {
         rho in select(vec![0.0, 1.0]),
     ) {
         log_rank_of_two_groups_is_z_squared_and_the_trend_test_holds(c, rho)?;
+    }
+
+    #[test]
+    fn no_result_holds_nan_or_infinity(
+        c in cohort(1..=4),
+        strata in vec(0u32..3, 60),
+        x in vec(select(vec![-1.5, -0.5, 0.0, 0.25, 1.0, 2.0, 40.0, 75.5]), 60),
+        flags in vec(proptest::bool::ANY, 60),
+        rho in select(vec![0.0, 0.5, 1.0]),
+        conf_type in select(CONF_TYPES.to_vec()),
+        conf_level in select(CONF_LEVELS.to_vec()),
+    ) {
+        let km = KmConfig { conf_type, conf_level };
+        no_result_holds_nan_or_infinity_holds(c, &strata, &x, &flags, rho, km)?;
     }
 }

@@ -86,7 +86,8 @@ pub fn data(
         [(_, only)] => only
             .at(landmarks)
             .iter()
-            .map(|a| (a.time, a.survival, a.lower, a.upper))
+            // A landmark past the end of follow-up has no estimate to mark.
+            .filter_map(|a| a.survival.map(|s| (a.time, s, a.lower, a.upper)))
             .collect(),
         _ => Vec::new(),
     };
@@ -126,11 +127,7 @@ fn curve_data(label: Option<String>, c: &KmCurve, ticks: &[f64]) -> CurveData {
     let last = c.last_time();
     steps.push((last, s_prev));
     band.push((last, lo_prev, hi_prev));
-    let at = c.at(ticks);
-    let at_risk = ticks
-        .iter()
-        .map(|&t| (t, at.iter().find(|a| a.time == t).map_or(0, |a| a.n_risk)))
-        .collect();
+    let at_risk = c.at(ticks).iter().map(|a| (a.time, a.n_risk)).collect();
     CurveData {
         label,
         steps,

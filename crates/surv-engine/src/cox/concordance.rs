@@ -13,11 +13,13 @@ use super::data::CoxData;
 
 /// The concordance statistic with its pair counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Concordance {
-    /// (concordant + tied_x / 2) / (concordant + discordant + tied_x).
-    pub value: f64,
+    /// (concordant + tied_x / 2) / (concordant + discordant + tied_x); `None`
+    /// when no pair is comparable.
+    pub value: Option<f64>,
     /// Infinitesimal-jackknife standard error of `value`.
-    pub std_err: f64,
+    pub std_err: Option<f64>,
     /// Comparable pairs ordered as the scores predict.
     pub concordant: f64,
     /// Comparable pairs ordered against the scores.
@@ -184,9 +186,12 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
         })
         .sum::<f64>()
         / 4.0;
+    // No comparable pair (e.g. a single event with nobody later at risk):
+    // the concordance is undefined, as R's NaN says.
+    let defined = total > 0.0;
     Concordance {
-        value: (conc + tx / 2.0) / total,
-        std_err: variance.sqrt(),
+        value: defined.then(|| (conc + tx / 2.0) / total),
+        std_err: defined.then(|| variance.sqrt()).filter(|s| s.is_finite()),
         concordant: conc,
         discordant: disc,
         tied_x: tx,

@@ -2,10 +2,12 @@
 //! stratum and by time from the latest back (so risk sets grow as a pass moves
 //! forward), covariates centred and stored row by row.
 
+use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::order;
 
 /// Sorted, centred model data.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CoxData {
     /// Number of covariates.
     pub p: usize,
@@ -22,17 +24,9 @@ pub(crate) struct CoxData {
 }
 
 impl CoxData {
-    /// Validates and lays out `times`, `events`, covariate `columns` and optional
-    /// `strata` codes.
-    pub(crate) fn new(
-        times: &[f64],
-        events: &[bool],
-        columns: &[&[f64]],
-        strata: Option<&[u32]>,
-    ) -> Result<CoxData, SurvivalError> {
-        let n = times.len();
-        let strata_len = strata.map_or(n, <[u32]>::len);
-        order::validate(times, &[("events", events.len()), ("strata", strata_len)])?;
+    /// Checks the covariate `columns` against `data` and lays them out.
+    pub(crate) fn new(data: &SurvivalData, columns: &[&[f64]]) -> Result<CoxData, SurvivalError> {
+        let n = data.len();
         let p = columns.len();
         if p == 0 {
             return Err(SurvivalError::NoCovariates);
@@ -53,21 +47,14 @@ impl CoxData {
                 });
             }
         }
-        let fixed = order::merged_times(times);
-        let times = fixed.as_deref().unwrap_or(times);
+        let (times, events) = (data.times(), data.events());
 
-        let (strata_codes, n_strata) = match strata {
-            Some(codes) => {
-                let (dense, k) = order::dense_strata(codes);
-                (Some(dense.into_owned()), k)
-            }
-            None => (None, 1),
-        };
-        // Bucket rows by stratum, then sort each bucket by time, latest first.
-        let stratum_of = |i: usize| strata_codes.as_ref().map_or(0, |s| s[i] as usize);
+        // The one sort: rows bucketed by stratum (a counting pass), each bucket
+        // sorted by time from the latest back (ties in row order).
+        let n_strata = data.n_strata();
         let mut starts = vec![0usize; n_strata + 1];
         for i in 0..n {
-            starts[stratum_of(i) + 1] += 1;
+            starts[data.stratum_of(i) + 1] += 1;
         }
         for s in 0..n_strata {
             starts[s + 1] += starts[s];
@@ -75,13 +62,26 @@ impl CoxData {
         let mut next = starts.clone();
         let mut keyed = vec![(0u64, 0u32); n];
         for i in 0..n {
-            let slot = &mut next[stratum_of(i)];
+            let slot = &mut next[data.stratum_of(i)];
             // Descending time: complement of the ordered bits.
             keyed[*slot] = (!((times[i] + 0.0).to_bits()), i as u32);
             *slot += 1;
         }
         for w in starts.windows(2) {
             keyed[w[0]..w[1]].sort_unstable();
+        }
+        // R's merging of near-tied times, found over all strata at once on the
+        // keys in ascending order (each bucket reversed, then back).
+        let mut keys: Vec<u64> = keyed
+            .iter()
+            .map(|&(_, i)| order::key(times[i as usize], events[i as usize]))
+            .collect();
+        for w in starts.windows(2) {
+            keys[w[0]..w[1]].reverse();
+        }
+        order::merge_near_ties(&mut keys, &starts);
+        for w in starts.windows(2) {
+            keys[w[0]..w[1]].reverse();
         }
 
         // Centred for numerical stability, except (as R does) columns holding only
@@ -105,17 +105,15 @@ impl CoxData {
             destination[i as usize] = r as u32;
         }
         let mut x = vec![0.0; n * p];
-        let mut event = vec![false; n];
-        let mut time = vec![0.0; n];
         for (i, &r) in destination.iter().enumerate() {
             let r = r as usize;
             let row = &mut x[r * p..(r + 1) * p];
             for ((slot, column), mean) in row.iter_mut().zip(columns).zip(&means) {
                 *slot = column[i] - mean;
             }
-            event[r] = events[i];
-            time[r] = times[i];
         }
+        let event: Vec<bool> = keys.iter().map(|&k| order::is_event(k)).collect();
+        let time: Vec<f64> = keys.iter().map(|&k| order::time_of(k)).collect();
         let mut tie_runs = Vec::new();
         for w in starts.windows(2) {
             for i in w[0]..w[1] {
@@ -125,17 +123,8 @@ impl CoxData {
             }
         }
         tie_runs.push(n);
-        let strata: Vec<usize> = starts
-            .into_iter()
-            .filter({
-                let mut last = None;
-                move |s| {
-                    let keep = last != Some(*s);
-                    last = Some(*s);
-                    keep
-                }
-            })
-            .collect();
+        let mut strata = starts;
+        strata.dedup();
         Ok(CoxData {
             p,
             x,

@@ -13,19 +13,27 @@ mod data;
 mod likelihood;
 mod zph;
 
+use std::sync::Arc;
+
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use crate::chisq::ChiSquareTest;
 use crate::confint::z_for_level;
+use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::linalg::Cholesky;
-use crate::logrank::upper_tail;
 pub use concordance::Concordance;
 use data::CoxData;
 use likelihood::{Workspace, evaluate};
-pub use zph::{TimeTransform, Zph, cox_zph};
+pub use zph::{TimeTransform, Zph, ZphConfig};
 
 /// How tied event times enter the partial likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum Ties {
     /// Efron's approximation (R's default).
     #[default]
@@ -50,11 +58,12 @@ impl std::str::FromStr for Ties {
 /// Fitting options; the defaults are R's `coxph.control()`.
 ///
 /// ```
-/// use surv_engine::cox::{CoxConfig, Ties};
+/// use surv_engine::{CoxConfig, Ties};
 /// let config = CoxConfig { ties: Ties::Breslow, ..CoxConfig::default() };
 /// assert_eq!(config.max_iter, 20);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CoxConfig {
     /// Handling of tied event times.
     pub ties: Ties,
@@ -85,29 +94,13 @@ impl Default for CoxConfig {
     }
 }
 
-/// A chi-square test statistic.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ChiSquareTest {
-    /// The statistic.
-    pub statistic: f64,
-    /// Degrees of freedom.
-    pub df: usize,
-    /// Upper-tail p-value.
-    pub p_value: f64,
-}
-
-impl ChiSquareTest {
-    fn new(statistic: f64, df: usize) -> ChiSquareTest {
-        ChiSquareTest {
-            statistic,
-            df,
-            p_value: upper_tail(statistic, df),
-        }
-    }
-}
-
 /// Something R would warn about; the fit is still returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(tag = "kind", rename_all = "snake_case")
+)]
 pub enum CoxWarning {
     /// The iteration limit was reached before the log-likelihood converged.
     NotConverged {
@@ -140,31 +133,39 @@ impl std::fmt::Display for CoxWarning {
     }
 }
 
-/// A hazard ratio with its confidence interval.
+/// A hazard ratio with its confidence interval; `None` where exp overflows or
+/// the standard error is undefined.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HazardRatio {
     /// exp(coefficient).
-    pub hr: f64,
+    pub hr: Option<f64>,
     /// Lower bound, exp(coef − z·se).
-    pub lower: f64,
+    pub lower: Option<f64>,
     /// Upper bound, exp(coef + z·se).
-    pub upper: f64,
+    pub upper: Option<f64>,
 }
 
-/// A fitted Cox model.
+/// A fitted Cox model. Per-coefficient results are columns, one entry per
+/// covariate in the order given.
 ///
 /// ```
-/// use surv_engine::cox::{cox_ph, CoxConfig};
+/// use surv_engine::{cox_ph, CoxConfig, SurvivalData, ZphConfig};
 /// let times = [5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 4.0, 11.0];
 /// let events = [true, true, false, true, true, false, true, true];
 /// let treated = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0];
-/// let fit = cox_ph(&times, &events, &[&treated], None, &CoxConfig::default()).unwrap();
+/// let data = SurvivalData::new(&times, &events).unwrap();
+/// let fit = cox_ph(&data, &[&treated], &CoxConfig::default()).unwrap();
 /// assert!(fit.warnings.is_empty());
-/// let hr = fit.hazard_ratios()[0];
+/// let hr = fit.hazard_ratio[0];
 /// assert!(hr.lower < hr.hr && hr.hr < hr.upper);
 /// assert!(fit.loglik >= fit.loglik_null);
+/// // The fit tests its own proportional hazards.
+/// let zph = fit.zph(&ZphConfig::default()).unwrap();
+/// assert_eq!(zph.terms.len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CoxFit {
     /// Observations used.
     pub n: usize,
@@ -172,12 +173,20 @@ pub struct CoxFit {
     pub n_events: usize,
     /// Tie handling used.
     pub ties: Ties,
-    /// Coefficients (log hazard ratios), one per covariate.
+    /// Confidence level of [`CoxFit::hazard_ratio`].
+    pub conf_level: f64,
+    /// Coefficients (log hazard ratios).
     pub coef: Vec<f64>,
-    /// Their variance matrix (inverse information at the estimate), row-major.
-    pub var: Vec<f64>,
-    /// Standard errors, √diag(var).
-    pub se: Vec<f64>,
+    /// Their standard errors, √diag(variance).
+    pub std_err: Vec<Option<f64>>,
+    /// Wald z statistics, coef / std_err.
+    pub z: Vec<Option<f64>>,
+    /// Two-sided p-values of `z`.
+    pub p_value: Vec<Option<f64>>,
+    /// Hazard ratios with confidence intervals at `conf_level`.
+    pub hazard_ratio: Vec<HazardRatio>,
+    /// The variance matrix (inverse information at the estimate), row-major.
+    pub variance: Vec<Option<f64>>,
     /// Log partial likelihood at β = 0.
     pub loglik_null: f64,
     /// Log partial likelihood at the estimate.
@@ -186,64 +195,44 @@ pub struct CoxFit {
     pub iterations: usize,
     /// Likelihood-ratio test, 2(ℓ − ℓ₀).
     pub lr_test: ChiSquareTest,
-    /// Wald test, βᵀ var⁻¹ β.
-    pub wald_test: ChiSquareTest,
+    /// Wald test, βᵀ variance⁻¹ β; `None` when the variance matrix is singular.
+    pub wald_test: Option<ChiSquareTest>,
     /// Score (log-rank) test at β = 0.
     pub score_test: ChiSquareTest,
     /// Harrell's concordance of the linear predictor with survival.
     pub concordance: Concordance,
     /// What R would warn about.
     pub warnings: Vec<CoxWarning>,
-    /// Confidence level of [`CoxFit::hazard_ratios`].
-    pub conf_level: f64,
+    /// The sorted model data, kept so that the fit can test itself.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    layout: Layout,
 }
 
-impl CoxFit {
-    /// Wald z statistics, coef / se.
-    pub fn z(&self) -> Vec<f64> {
-        self.coef.iter().zip(&self.se).map(|(b, s)| b / s).collect()
-    }
+/// The model data a fit was computed from, shared by its clones.
+#[derive(Clone, PartialEq)]
+struct Layout(Arc<CoxData>);
 
-    /// Two-sided p-values of the z statistics.
-    pub fn p_values(&self) -> Vec<f64> {
-        let normal = Normal::standard();
-        self.z()
-            .iter()
-            .map(|z| 2.0 * normal.cdf(-z.abs()))
-            .collect()
-    }
-
-    /// Hazard ratios with confidence intervals at `conf_level`.
-    pub fn hazard_ratios(&self) -> Vec<HazardRatio> {
-        let z = z_for_level(self.conf_level).unwrap_or(f64::NAN);
-        self.coef
-            .iter()
-            .zip(&self.se)
-            .map(|(&b, &s)| HazardRatio {
-                hr: b.exp(),
-                lower: (b - z * s).exp(),
-                upper: (b + z * s).exp(),
-            })
-            .collect()
+impl std::fmt::Debug for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Layout {{ n: {}, p: {} }}", self.0.n(), self.0.p)
     }
 }
 
-/// Fits a Cox model. `covariates` are columns, each as long as `times`;
-/// categorical covariates come as indicator columns. `strata` codes give each
-/// stratum its own baseline hazard.
+/// Fits a Cox model to `data` with `covariates` (columns, each as long as the
+/// data; categorical covariates as indicator columns), one baseline hazard per
+/// stratum of `data`. Group codes of `data` are not used.
 pub fn cox_ph(
-    times: &[f64],
-    events: &[bool],
+    data: &SurvivalData,
     covariates: &[&[f64]],
-    strata: Option<&[u32]>,
     config: &CoxConfig,
 ) -> Result<CoxFit, SurvivalError> {
-    z_for_level(config.conf_level)?;
-    let data = CoxData::new(times, events, covariates, strata)?;
-    let n_events = data.event.iter().filter(|e| **e).count();
+    let z_level = z_for_level(config.conf_level)?;
+    let layout = CoxData::new(data, covariates)?;
+    let n_events = layout.event.iter().filter(|e| **e).count();
     if n_events == 0 {
         return Err(SurvivalError::NoEvents);
     }
+    let data = layout;
     let p = data.p;
     let mut work = Workspace::new(data.n());
     let chol = |information: &[f64]| Cholesky::new(information, p, config.toler_chol);
@@ -304,7 +293,10 @@ pub fn cox_ph(
         }
         (beta, var)
     };
-    let se: Vec<f64> = (0..p).map(|j| var[j * p + j].sqrt()).collect();
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let std_err: Vec<Option<f64>> = (0..p)
+        .map(|j| finite(var[j * p + j].sqrt()).filter(|s| *s > 0.0))
+        .collect();
 
     let mut warnings = Vec::new();
     if !converged {
@@ -323,33 +315,60 @@ pub fn cox_ph(
         }
     }
 
-    let wald = Cholesky::new(&var, p, config.toler_chol)
+    let wald_test = Cholesky::new(&var, p, config.toler_chol)
         .map(|f| {
             let s = f.solve(&coef);
-            coef.iter().zip(&s).map(|(a, b)| a * b).sum()
+            coef.iter().zip(&s).map(|(a, b)| a * b).sum::<f64>()
         })
-        .unwrap_or(f64::NAN);
+        .and_then(|w| ChiSquareTest::new(w, p, "Wald statistic").ok());
     let eta: Vec<f64> = data
         .x
         .chunks_exact(p)
         .map(|row| row.iter().zip(&coef).map(|(x, b)| x * b).sum())
         .collect();
     let concordance = concordance::concordance(&data, &eta);
+    let normal = Normal::standard();
+    let z: Vec<Option<f64>> = coef
+        .iter()
+        .zip(&std_err)
+        .map(|(b, s)| s.and_then(|s| finite(b / s)))
+        .collect();
+    let p_value = z
+        .iter()
+        .map(|z| z.map(|z| 2.0 * normal.cdf(-z.abs())))
+        .collect();
+    let hazard_ratio = coef
+        .iter()
+        .zip(&std_err)
+        .map(|(&b, s)| HazardRatio {
+            hr: finite(b.exp()),
+            lower: s.and_then(|s| finite((b - z_level * s).exp())),
+            upper: s.and_then(|s| finite((b + z_level * s).exp())),
+        })
+        .collect();
     Ok(CoxFit {
         n: data.n(),
-        concordance,
         n_events,
         ties: config.ties,
-        lr_test: ChiSquareTest::new(2.0 * (current.loglik - loglik_null), p),
-        wald_test: ChiSquareTest::new(wald, p),
-        score_test: ChiSquareTest::new(score_stat, p),
+        conf_level: config.conf_level,
+        lr_test: ChiSquareTest::new(
+            2.0 * (current.loglik - loglik_null),
+            p,
+            "likelihood-ratio statistic",
+        )?,
+        wald_test,
+        score_test: ChiSquareTest::new(score_stat, p, "score statistic")?,
+        z,
+        p_value,
+        hazard_ratio,
+        std_err,
+        variance: var.into_iter().map(finite).collect(),
         coef,
-        var,
-        se,
         loglik_null,
         loglik: current.loglik,
         iterations,
+        concordance,
         warnings,
-        conf_level: config.conf_level,
+        layout: Layout(Arc::new(data)),
     })
 }

@@ -8,14 +8,21 @@
 //! (0, Σ g̃·e_t) and the information [[ΣV, Σg̃V], [Σg̃V, Σg̃²V]] of the model with
 //! the interactions added; per covariate on its own block, and globally.
 
+use super::CoxFit;
 use super::data::CoxData;
 use super::likelihood::{Workspace, for_each_event_time};
-use super::{ChiSquareTest, CoxFit};
+use crate::chisq::ChiSquareTest;
+use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::km::{KmConfig, kaplan_meier};
 
 /// The transform of time the effects may vary with (R's `transform`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum TimeTransform {
     /// 1 − S(t−), S the Kaplan-Meier of all subjects (R's default).
     #[default]
@@ -43,19 +50,45 @@ impl std::str::FromStr for TimeTransform {
     }
 }
 
+impl TimeTransform {
+    /// R's name for it: `km`, `identity`, `rank` or `log`.
+    pub fn r_name(self) -> &'static str {
+        match self {
+            TimeTransform::Km => "km",
+            TimeTransform::Identity => "identity",
+            TimeTransform::Rank => "rank",
+            TimeTransform::Log => "log",
+        }
+    }
+}
+
+/// Options of the proportional-hazards test; the default is R's.
+///
+/// ```
+/// use surv_engine::{TimeTransform, ZphConfig};
+/// assert_eq!(ZphConfig::default().transform, TimeTransform::Km);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ZphConfig {
+    /// The transform of time the effects may vary with.
+    pub transform: TimeTransform,
+}
+
 /// The proportional-hazards test of a Cox model.
 ///
 /// ```
-/// use surv_engine::cox::{cox_ph, cox_zph, CoxConfig, TimeTransform};
+/// use surv_engine::{cox_ph, CoxConfig, SurvivalData, TimeTransform, ZphConfig};
 /// let times = [5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 4.0, 11.0, 7.0, 2.0];
 /// let events = [true, true, false, true, true, false, true, true, true, false];
 /// let x = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0];
-/// let fit = cox_ph(&times, &events, &[&x], None, &CoxConfig::default()).unwrap();
-/// let zph = cox_zph(&times, &events, &[&x], None, &fit, TimeTransform::Km).unwrap();
+/// let fit = cox_ph(&SurvivalData::new(&times, &events).unwrap(), &[&x], &CoxConfig::default()).unwrap();
+/// let zph = fit.zph(&ZphConfig { transform: TimeTransform::Rank }).unwrap();
 /// assert_eq!(zph.terms.len(), 1);
 /// assert!(zph.global.p_value > 0.0 && zph.global.p_value <= 1.0);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Zph {
     /// The transform used.
     pub transform: TimeTransform,
@@ -65,26 +98,17 @@ pub struct Zph {
     pub global: ChiSquareTest,
 }
 
-/// Tests the proportional-hazards assumption of `fit`, which must have been fitted
-/// to the same `times`, `events`, `covariates` and `strata`.
-pub fn cox_zph(
-    times: &[f64],
-    events: &[bool],
-    covariates: &[&[f64]],
-    strata: Option<&[u32]>,
-    fit: &CoxFit,
-    transform: TimeTransform,
-) -> Result<Zph, SurvivalError> {
-    let data = CoxData::new(times, events, covariates, strata)?;
-    let p = data.p;
-    if fit.coef.len() != p {
-        return Err(SurvivalError::LengthMismatch {
-            column: "coefficients",
-            expected: p,
-            found: fit.coef.len(),
-        });
+impl CoxFit {
+    /// Tests the proportional-hazards assumption of this fit, as R's
+    /// `cox.zph(fit, transform)`: on the data the fit was computed from.
+    pub fn zph(&self, config: &ZphConfig) -> Result<Zph, SurvivalError> {
+        zph(self, &self.layout.0, config.transform)
     }
-    let g = transformed_event_times(&data, transform)?;
+}
+
+fn zph(fit: &CoxFit, data: &CoxData, transform: TimeTransform) -> Result<Zph, SurvivalError> {
+    let p = data.p;
+    let g = transformed_event_times(data, transform)?;
     // Centre over the event rows, each event counted once.
     let (mut sum, mut count) = (0.0, 0usize);
     for (gi, &event) in g.iter().zip(&data.event) {
@@ -99,7 +123,7 @@ pub fn cox_zph(
     let mut score = vec![0.0; q];
     let mut info = vec![0.0; q * q];
     let mut work = Workspace::new(data.n());
-    for_each_event_time(&data, &fit.coef, fit.ties, &mut work, |t| {
+    for_each_event_time(data, &fit.coef, fit.ties, &mut work, |t| {
         let gt = g[t.start] - mean;
         for j in 0..p {
             score[p + j] += gt * t.score[j];
@@ -134,13 +158,17 @@ pub fn cox_zph(
     let mut terms = Vec::with_capacity(p);
     for j in 0..p {
         let keep: Vec<usize> = (0..p).chain([p + j]).collect();
-        terms.push(ChiSquareTest::new(quadratic(&keep)?, 1));
+        terms.push(ChiSquareTest::new(
+            quadratic(&keep)?,
+            1,
+            "cox.zph statistic",
+        )?);
     }
     let all: Vec<usize> = (0..q).collect();
     Ok(Zph {
         transform,
         terms,
-        global: ChiSquareTest::new(quadratic(&all)?, p),
+        global: ChiSquareTest::new(quadratic(&all)?, p, "cox.zph statistic")?,
     })
 }
 
@@ -154,7 +182,8 @@ fn transformed_event_times(
         TimeTransform::Log => data.time.iter().map(|t| t.ln()).collect(),
         TimeTransform::Km => {
             // The pooled curve, strata ignored; its value just before each time.
-            let curve = kaplan_meier(&data.time, &data.event, &KmConfig::default())?;
+            let pooled = SurvivalData::new(&data.time, &data.event)?;
+            let curve = kaplan_meier(&pooled, &KmConfig::default())?;
             data.time
                 .iter()
                 .map(|&t| {

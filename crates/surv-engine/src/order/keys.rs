@@ -32,7 +32,7 @@ pub(crate) fn time_bits(key: u64) -> u64 {
 }
 
 /// The time of a key.
-#[cfg(test)]
+#[inline]
 pub(crate) fn time_of(key: u64) -> f64 {
     f64::from_bits(key >> 1)
 }
@@ -87,25 +87,29 @@ impl Buckets {
         for w in offsets.windows(2) {
             keys[w[0]..w[1]].sort_unstable();
         }
-        let mut buckets = Buckets { keys, offsets };
-        if let Some(fix) = TimeFix::find(&buckets.all()) {
-            for w in buckets.offsets.windows(2) {
-                fix.rewrite(&mut buckets.keys[w[0]..w[1]]);
-            }
-        }
-        buckets
+        merge_near_ties(&mut keys, &offsets);
+        Buckets { keys, offsets }
     }
 
     /// The sorted keys of bucket `b`.
     pub(crate) fn bucket(&self, b: usize) -> &[u64] {
         &self.keys[self.offsets[b]..self.offsets[b + 1]]
     }
+}
 
-    /// Every bucket.
-    fn all(&self) -> Vec<&[u64]> {
-        (0..self.offsets.len() - 1)
-            .map(|b| self.bucket(b))
-            .collect()
+/// Applies R's merging of near-tied times to `keys`, bucketed by `offsets`
+/// (bucket `b` is `keys[offsets[b]..offsets[b + 1]]`, each sorted ascending):
+/// near ties are found over all buckets together, and every key's time is
+/// rewritten to its chain's start, which keeps each bucket sorted.
+pub(crate) fn merge_near_ties(keys: &mut [u64], offsets: &[usize]) {
+    let fix = {
+        let buckets: Vec<&[u64]> = offsets.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+        TimeFix::find(&buckets)
+    };
+    if let Some(fix) = fix {
+        for w in offsets.windows(2) {
+            fix.rewrite(&mut keys[w[0]..w[1]]);
+        }
     }
 }
 
@@ -190,25 +194,6 @@ struct Candidate {
     bits: u64,
     previous: u64,
     gap: f64,
-}
-
-/// `times` with R's near-tie merging applied, or `None` when nothing merges.
-pub(crate) fn merged_times(times: &[f64]) -> Option<Vec<f64>> {
-    let mut keys: Vec<u64> = times.iter().map(|&t| key(t, false)).collect();
-    keys.sort_unstable();
-    let fix = TimeFix::find(&[&keys])?;
-    Some(
-        times
-            .iter()
-            .map(|&t| {
-                let bits = (t + 0.0).to_bits();
-                match fix.moves.binary_search_by_key(&bits, |&(raw, _)| raw) {
-                    Ok(m) => f64::from_bits(fix.moves[m].1),
-                    Err(_) => t,
-                }
-            })
-            .collect(),
-    )
 }
 
 /// Buckets beyond which finding the smallest head by a heap beats a scan.

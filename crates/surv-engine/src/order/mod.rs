@@ -16,8 +16,8 @@ use std::borrow::Cow;
 
 use crate::error::SurvivalError;
 use dense::{Dense, DenseWalk};
-pub(crate) use keys::merged_times;
 use keys::{Buckets, Merge};
+pub(crate) use keys::{is_event, key, merge_near_ties, time_of};
 
 /// What one cell holds at one time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

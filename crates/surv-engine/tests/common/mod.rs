@@ -154,3 +154,369 @@ pub fn strings(v: &serde_json::Value) -> Vec<String> {
         .map(|x| x.as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Every number a result reports, read through its `serde::Serialize`
+/// implementation: a serializer that keeps floats as floats (JSON would turn
+/// NaN and infinity into `null`, and `None` is `null` too, so JSON cannot tell
+/// an undefined value from a broken one) and records the path of each.
+pub mod finite {
+    use std::fmt;
+
+    use serde::Serialize;
+    use serde::ser;
+
+    /// The floats of a serialised value.
+    #[derive(Debug, Default)]
+    pub struct Floats {
+        /// How many floats the value holds (all of them, `Some` payloads
+        /// included; `None` holds none).
+        pub count: usize,
+        /// Path and value of each float that is NaN or infinite.
+        pub bad: Vec<(String, f64)>,
+    }
+
+    /// Walks `value` and returns its floats.
+    pub fn floats<T: Serialize + ?Sized>(value: &T) -> Floats {
+        let mut walk = Walk::default();
+        if let Err(e) = value.serialize(&mut walk) {
+            panic!("serialising for the finiteness check failed: {e}");
+        }
+        walk.floats
+    }
+
+    /// Fails (panics) if any float in `value` is NaN or infinite, naming its
+    /// path, e.g. `concordance.std_err` or `lower[3]`. Returns how many floats
+    /// were checked.
+    pub fn assert_finite<T: Serialize + fmt::Debug + ?Sized>(what: &str, value: &T) -> usize {
+        let found = floats(value);
+        assert!(
+            found.bad.is_empty(),
+            "{what}: expected every number finite, found {}:\n{value:?}",
+            found
+                .bad
+                .iter()
+                .map(|(path, x)| format!("{path} = {x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        found.count
+    }
+
+    #[derive(Default)]
+    struct Walk {
+        path: Vec<String>,
+        floats: Floats,
+    }
+
+    impl Walk {
+        fn float(&mut self, x: f64) {
+            self.floats.count += 1;
+            if !x.is_finite() {
+                let path = if self.path.is_empty() {
+                    "(value)".to_owned()
+                } else {
+                    self.path.concat()
+                };
+                self.floats.bad.push((path, x));
+            }
+        }
+
+        fn within<T: Serialize + ?Sized>(
+            &mut self,
+            segment: String,
+            value: &T,
+        ) -> Result<(), Error> {
+            self.path.push(segment);
+            let result = value.serialize(&mut *self);
+            self.path.pop();
+            result
+        }
+
+        fn field(&self, name: &str) -> String {
+            if self.path.is_empty() {
+                name.to_owned()
+            } else {
+                format!(".{name}")
+            }
+        }
+    }
+
+    #[derive(Debug)]
+    pub struct Error(String);
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    impl ser::Error for Error {
+        fn custom<T: fmt::Display>(msg: T) -> Self {
+            Error(msg.to_string())
+        }
+    }
+
+    /// A sequence, tuple, map or struct being walked: its next index.
+    struct Compound<'a> {
+        walk: &'a mut Walk,
+        index: usize,
+    }
+
+    impl Compound<'_> {
+        fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+            let segment = format!("[{}]", self.index);
+            self.index += 1;
+            self.walk.within(segment, value)
+        }
+
+        fn named<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+            let segment = self.walk.field(key);
+            self.walk.within(segment, value)
+        }
+    }
+
+    impl<'a> ser::Serializer for &'a mut Walk {
+        type Ok = ();
+        type Error = Error;
+        type SerializeSeq = Compound<'a>;
+        type SerializeTuple = Compound<'a>;
+        type SerializeTupleStruct = Compound<'a>;
+        type SerializeTupleVariant = Compound<'a>;
+        type SerializeMap = Compound<'a>;
+        type SerializeStruct = Compound<'a>;
+        type SerializeStructVariant = Compound<'a>;
+
+        fn serialize_bool(self, _: bool) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_i8(self, _: i8) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_i16(self, _: i16) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_i32(self, _: i32) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_i64(self, _: i64) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_i128(self, _: i128) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_u8(self, _: u8) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_u16(self, _: u16) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_u32(self, _: u32) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_u64(self, _: u64) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_u128(self, _: u128) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_f32(self, x: f32) -> Result<(), Error> {
+            self.float(f64::from(x));
+            Ok(())
+        }
+        fn serialize_f64(self, x: f64) -> Result<(), Error> {
+            self.float(x);
+            Ok(())
+        }
+        fn serialize_char(self, _: char) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_str(self, _: &str) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_none(self) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+        ) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<(), Error> {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            value: &T,
+        ) -> Result<(), Error> {
+            let segment = self.field(variant);
+            self.within(segment, value)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a>, Error> {
+            Ok(Compound {
+                walk: self,
+                index: 0,
+            })
+        }
+    }
+
+    impl ser::SerializeSeq for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTuple for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTupleStruct for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTupleVariant for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    /// Map keys are walked too (a float key is checked like any float).
+    impl ser::SerializeMap for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+            self.walk.within("{key}".to_owned(), key)
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeStruct for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), Error> {
+            self.named(key, value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeStructVariant for Compound<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), Error> {
+            self.named(key, value)
+        }
+        fn end(self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! One module per subcommand, each with a `run`.
+
+mod cox;
+mod km;
+mod logrank;
+mod power;
+mod reproduce;
+mod table1;
+
+use crate::args::{Cli, Command};
+use crate::error::CliError;
+
+/// Runs the command of `cli`.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Km(args) => km::run(args),
+        Command::Logrank(args) => logrank::run(args),
+        Command::Cox(args) => cox::run(args),
+        Command::Power(args) => power::run(args),
+        Command::Table1(args) => table1::run(args),
+        Command::Reproduce(args) => reproduce::run(args),
+    }
+}

@@ -1,0 +1,48 @@
+//! Reading the survival columns of the user's file, and what every command
+//! prints besides its result.
+
+use std::io::Write;
+
+use surv_reader::{ColumnSpec, SurvivalTable};
+
+use crate::args::Input;
+use crate::error::CliError;
+
+/// The column spec of `input` (time, event, event value); commands add theirs.
+pub fn spec(input: &Input) -> ColumnSpec {
+    ColumnSpec {
+        event_value: input.event_value.clone(),
+        ..ColumnSpec::new(&input.time, &input.event)
+    }
+}
+
+/// Reads the file; says on standard error how many rows were left out.
+pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
+    let table = SurvivalTable::read(&input.file, spec)?;
+    if table.n_dropped > 0 {
+        warn(&format!(
+            "{}: {} of {} rows left out for a missing value in a used column",
+            table.source, table.n_dropped, table.n_read
+        ));
+    }
+    Ok(table)
+}
+
+/// A warning on standard error.
+pub fn warn(message: &str) {
+    eprintln!("npcsurv: warning: {message}");
+}
+
+/// Writes the result to standard output. A closed pipe (`| head`) is not an
+/// error of ours.
+pub fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Write {
+            path: "standard output".to_owned(),
+            reason: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,155 @@
+//! The default (table) output of every subcommand, pinned on fixtures. A
+//! snapshot only detects change; the numbers themselves are proven against R
+//! in `cli.rs` and in the engine's golden tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Standard output of a successful run, and standard error after it.
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_npcsurv"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.stderr.is_empty() {
+        text += "--- standard error ---\n";
+        text += &String::from_utf8_lossy(&out.stderr);
+    }
+    text
+}
+
+macro_rules! pin {
+    ($name:expr, $text:expr) => {
+        insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($name, $text);
+        })
+    };
+}
+
+const PAPER: &str = "fixtures/dizdar2021/patients.csv";
+const OS: [&str; 6] = [
+    "--time",
+    "survival_months",
+    "--event",
+    "last_status",
+    "--event-value",
+    "Ex",
+];
+
+fn with_os<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command, PAPER];
+    args.extend(OS);
+    args.extend(extra);
+    args
+}
+
+#[test]
+fn km_table() {
+    pin!(
+        "km",
+        run(&with_os(
+            "km",
+            &["--group", "sex", "--at", "24,48,240", "--rmean", "60"]
+        ))
+    );
+}
+
+#[test]
+fn logrank_table() {
+    pin!(
+        "logrank",
+        run(&with_os(
+            "logrank",
+            &["--group", "metastatic_lesions", "--trend", "--permutation"]
+        ))
+    );
+}
+
+#[test]
+fn logrank_stratified_table() {
+    pin!(
+        "logrank_stratified",
+        run(&[
+            "logrank",
+            "fixtures/golden/data/veteran.csv",
+            "--time",
+            "time",
+            "--event",
+            "status",
+            "--group",
+            "group",
+            "--strata",
+            "strata",
+            "--rho",
+            "1",
+            "--permutation",
+        ])
+    );
+}
+
+#[test]
+fn cox_table() {
+    pin!(
+        "cox",
+        run(&[
+            "cox",
+            "fixtures/golden/data/cox/lung.csv",
+            "--time",
+            "time",
+            "--event",
+            "status",
+            "--covariates",
+            "age,sex_female,ph_ecog",
+            "--zph",
+        ])
+    );
+}
+
+#[test]
+fn cox_with_a_warning() {
+    pin!(
+        "cox_monotone",
+        run(&[
+            "cox",
+            "fixtures/golden/data/cox/monotone.csv",
+            "--time",
+            "time",
+            "--event",
+            "status",
+            "--covariates",
+            "x,z",
+        ])
+    );
+}
+
+#[test]
+fn power_table() {
+    pin!(
+        "power",
+        run(&["power", "--hr", "0.5", "--events", "24", "--power", "0.8"])
+    );
+}
+
+#[test]
+fn table1_table() {
+    pin!("table1", run(&["table1", PAPER]));
+}
+
+#[test]
+fn reproduce_summary() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tables-reproduce");
+    let dir_text = dir.display().to_string();
+    let text = run(&["reproduce", "--out", &dir_text]).replace(&dir_text, "DIR");
+    pin!("reproduce", text);
+}
