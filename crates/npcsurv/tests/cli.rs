@@ -2,48 +2,13 @@
 //! codes, and a catalogue of broken files that must give a clear error (exit 2),
 //! never a panic.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
 use serde_json::Value;
 
+use common::{json_of, npcsurv, npcsurv_stdin, root};
+
 const VS_R_REL: f64 = 1e-9;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn npcsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_npcsurv"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs")
-}
-
-fn npcsurv_stdin(args: &[&str], input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_npcsurv"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn json_of(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON document on standard output")
-}
 
 fn golden(name: &str) -> Value {
     serde_json::from_str(

@@ -5,22 +5,13 @@
 //! permutation test takes the strata and weights of the test beside it;
 //! warnings go to standard error in every format.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
-fn npcsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_npcsurv"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs")
-}
+use common::{json_of as json, npcsurv, root, stderr, stdout};
 
 /// Writes `contents` to a fresh file named `name` and returns its path.
 fn file(name: &str, contents: &str) -> String {
@@ -30,19 +21,6 @@ fn file(name: &str, contents: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();
     path.display().to_string()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "{}", stderr(out));
-    serde_json::from_slice(&out.stdout).expect("one JSON document")
 }
 
 fn fails(out: &Output, fragments: &[&str]) {
@@ -225,31 +203,24 @@ fn csv_output_carries_the_tests_and_the_model() {
     }
 }
 
-/// The keys of a JSON object as the text orders them.
-fn keys_in_order(v: &Value, text: &str) -> Vec<String> {
-    let obj = v.as_object().unwrap();
-    let mut keys: Vec<(usize, String)> = obj
-        .keys()
-        .map(|k| (text.find(&format!("\"{k}\":")).unwrap(), k.clone()))
-        .collect();
-    keys.sort();
-    keys.into_iter().map(|(_, k)| k).collect()
+/// `keys` appear in `text` in this order, each as `"key":` (the first
+/// occurrence after the previous one, so nested objects can be checked by
+/// passing the slice that starts at them).
+fn order_in(text: &str, keys: &[&str]) {
+    let mut from = 0;
+    for key in keys {
+        let found = text[from..]
+            .find(&format!("\"{key}\":"))
+            .unwrap_or_else(|| panic!("no key {key} after the previous ones ({keys:?})"));
+        from += found + 1;
+    }
 }
 
-/// `contract` appears in `keys` in this order (other keys may come between or after).
-fn in_order(keys: &[String], contract: &[&str]) {
-    let positions: Vec<usize> = contract
-        .iter()
-        .map(|c| {
-            keys.iter()
-                .position(|k| k == c)
-                .unwrap_or_else(|| panic!("no key {c} in {keys:?}"))
-        })
-        .collect();
-    assert!(
-        positions.windows(2).all(|w| w[0] < w[1]),
-        "{contract:?} out of order in {keys:?}"
-    );
+/// The text from the first occurrence of `"key":` on.
+fn from_key<'a>(text: &'a str, key: &str) -> &'a str {
+    &text[text
+        .find(&format!("\"{key}\":"))
+        .unwrap_or_else(|| panic!("no key {key}"))..]
 }
 
 #[test]
@@ -269,45 +240,11 @@ fn json_keys_keep_the_order_of_the_contract() {
         "json",
     ]);
     let text = stdout(&out);
-    let v = json(&out);
-    in_order(
-        &keys_in_order(&v, &text),
-        &["conf_type", "conf_level", "n_dropped", "curves"],
-    );
-    // Nested objects repeat keys, so check them through serde_json's own order
-    // (preserved from the text).
-    let curve: Vec<String> = v["curves"][0]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    let step: Vec<String> = v["curves"][0]["steps"][0]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    let at: Vec<String> = v["curves"][0]["at"][0]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    // serde_json sorts keys unless it preserves order; compare with the text instead.
-    let first_curve = &text[text.find("\"curves\"").unwrap()..];
-    let order_in = |slice: &str, keys: &[&str]| {
-        let positions: Vec<usize> = keys
-            .iter()
-            .map(|k| slice.find(&format!("\"{k}\":")).unwrap())
-            .collect();
-        assert!(
-            positions.windows(2).all(|w| w[0] < w[1]),
-            "{keys:?} out of order"
-        );
-    };
+    json(&out);
+    order_in(&text, &["conf_type", "conf_level", "n_dropped", "curves"]);
+    let curve = from_key(&text, "curves");
     order_in(
-        first_curve,
+        curve,
         &[
             "group",
             "n",
@@ -319,19 +256,16 @@ fn json_keys_keep_the_order_of_the_contract() {
             "at",
         ],
     );
-    let first_step = &first_curve[first_curve.find("\"steps\"").unwrap()..];
     order_in(
-        first_step,
+        from_key(curve, "steps"),
         &[
             "time", "n_risk", "n_event", "n_censor", "survival", "std_err", "lower", "upper",
         ],
     );
-    let first_at = &first_curve[first_curve.find("\"at\"").unwrap()..];
     order_in(
-        first_at,
+        from_key(curve, "at"),
         &["time", "n_risk", "survival", "std_err", "lower", "upper"],
     );
-    assert!(curve.len() >= 8 && step.len() >= 8 && at.len() >= 6);
 
     let out = npcsurv(&[
         "logrank",
@@ -351,7 +285,7 @@ fn json_keys_keep_the_order_of_the_contract() {
         &["rho", "chisq", "df", "p_value", "n_dropped", "groups"],
     );
     order_in(
-        &text[text.find("\"groups\"").unwrap()..],
+        from_key(&text, "groups"),
         &["group", "n", "observed", "expected"],
     );
 
@@ -385,15 +319,12 @@ fn json_keys_keep_the_order_of_the_contract() {
         ],
     );
     order_in(
-        &text[text.find("\"coefficients\"").unwrap()..],
+        from_key(&text, "coefficients"),
         &[
             "name", "coef", "se", "hr", "hr_lower", "hr_upper", "z", "p_value",
         ],
     );
-    order_in(
-        &text[text.find("\"lr_test\"").unwrap()..],
-        &["statistic", "df", "p_value"],
-    );
+    order_in(from_key(&text, "lr_test"), &["statistic", "df", "p_value"]);
 }
 
 #[test]

@@ -2,29 +2,20 @@
 //! snapshot only detects change; the numbers themselves are proven against R
 //! in `cli.rs` and in the engine's golden tests.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
+
+use common::{npcsurv, stderr, stdout};
 
 /// Standard output of a successful run, and standard error after it.
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_npcsurv"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let out = npcsurv(args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let mut text = stdout(&out);
     if !out.stderr.is_empty() {
         text += "--- standard error ---\n";
-        text += &String::from_utf8_lossy(&out.stderr);
+        text += &stderr(&out);
     }
     text
 }
