@@ -10,7 +10,6 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-
 use common::{json_of as json, npcsurv, root, stderr, stdout};
 
 /// Writes `contents` to a fresh file named `name` and returns its path.

@@ -18,7 +18,14 @@ use crate::source::{self, Format, Typing};
 /// assert_eq!(&parquet[..4], b"PAR1");
 /// ```
 pub fn to_parquet(name: &str, format: Format, bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
-    let mut frame = source::parse(name, format, bytes, None, Typing::Inferred)?.frame;
+    // Blank lines are not rows: the Parquet file holds what a reader of the
+    // text would read.
+    let mut frame = source::parse(name, format, &bytes, None, Typing::Inferred)?
+        .without_blank_lines()
+        .map_err(|e| ReadError::Unreadable {
+            path: name.to_owned(),
+            reason: e.to_string(),
+        })?;
     let mut out = Vec::new();
     ParquetWriter::new(Cursor::new(&mut out))
         .finish(&mut frame)

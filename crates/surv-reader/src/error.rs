@@ -70,6 +70,16 @@ pub enum ReadError {
         /// Fields in the header.
         expected: usize,
     },
+    /// A row's quotes do not delimit its fields (RFC 4180): a quote inside an
+    /// unquoted field, text after a closing quote, or a quote never closed.
+    MalformedQuote {
+        /// The file.
+        path: String,
+        /// Spreadsheet row (header = 1) where the row starts.
+        row: usize,
+        /// What is wrong, and what was expected.
+        problem: &'static str,
+    },
     /// A cell holds a value the column does not allow.
     InvalidValue {
         /// The file.
@@ -161,6 +171,9 @@ impl fmt::Display for ReadError {
                 f,
                 "{path}: row {row}: {found} fields; expected {expected}, as many as the header has"
             ),
+            ReadError::MalformedQuote { path, row, problem } => {
+                write!(f, "{path}: row {row}: {problem}")
+            }
             ReadError::InvalidValue {
                 path,
                 row,

@@ -27,7 +27,17 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Checks the header and every row of `bytes` (fields split by `delimiter`).
 pub(crate) fn shape(path: &str, bytes: &[u8], delimiter: u8) -> Result<Shape, ReadError> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let (names, mut pos) = header(bytes, delimiter);
+    let quote_error = |row: usize, problem: QuoteProblem| ReadError::MalformedQuote {
+        path: path.to_owned(),
+        row,
+        problem: problem.describe(),
+    };
+    let header = record(bytes, 0, delimiter, true).map_err(|p| quote_error(1, p))?;
+    let names: Vec<String> = header
+        .fields
+        .into_iter()
+        .map(|n| String::from_utf8_lossy(&n).into_owned())
+        .collect();
     let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         if let Some(&first) = first_at.get(name.as_str()) {
@@ -41,7 +51,8 @@ pub(crate) fn shape(path: &str, bytes: &[u8], delimiter: u8) -> Result<Shape, Re
     }
     let expected = names.len();
     let mut blank = Vec::new();
-    let mut record = 0usize;
+    let mut index = 0usize;
+    let mut pos = header.next;
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
         let line = &bytes[pos..end];
@@ -49,10 +60,13 @@ pub(crate) fn shape(path: &str, bytes: &[u8], delimiter: u8) -> Result<Shape, Re
         // A quote sends the row through the field-by-field parser, which may run
         // past this line when a quoted field holds a newline.
         let (found, next) = if memchr::memchr(QUOTE, line).is_some() {
-            let (fields, next) = count_quoted(bytes, pos, delimiter);
-            (fields, next)
-        } else if line.iter().all(u8::is_ascii_whitespace) {
-            blank.push(record);
+            let r = record(bytes, pos, delimiter, false).map_err(|p| quote_error(index + 2, p))?;
+            (r.count, r.next)
+        } else if line
+            .iter()
+            .all(|&b| b.is_ascii_whitespace() && b != delimiter)
+        {
+            blank.push(index);
             (expected, end + 1)
         } else {
             (
@@ -63,70 +77,143 @@ pub(crate) fn shape(path: &str, bytes: &[u8], delimiter: u8) -> Result<Shape, Re
         if found != expected {
             return Err(ReadError::RaggedRow {
                 path: path.to_owned(),
-                row: record + 2,
+                row: index + 2,
                 found,
                 expected,
             });
         }
-        record += 1;
+        index += 1;
         pos = next;
     }
     Ok(Shape { names, blank })
 }
 
-/// The header's fields, unquoted, and where the first data row starts.
-fn header(bytes: &[u8], delimiter: u8) -> (Vec<String>, usize) {
-    let mut names = vec![Vec::new()];
-    let mut quoted = false;
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        pos += 1;
-        match b {
-            QUOTE if quoted && bytes.get(pos) == Some(&QUOTE) => {
-                if let Some(n) = names.last_mut() {
-                    n.push(QUOTE);
-                }
-                pos += 1;
-            }
-            QUOTE => quoted = !quoted,
-            b'\n' if !quoted => break,
-            b if b == delimiter && !quoted => names.push(Vec::new()),
-            b => {
-                if let Some(n) = names.last_mut() {
-                    n.push(b);
-                }
-            }
-        }
+/// The text of field `column` in data row `index` (0-based; blank lines
+/// count), as the file holds it, quotes removed. For error messages: it walks
+/// the file from the start.
+pub(crate) fn cell(bytes: &[u8], delimiter: u8, index: usize, column: usize) -> Option<String> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let mut pos = record(bytes, 0, delimiter, false).ok()?.next;
+    for _ in 0..index {
+        pos = record(bytes, pos, delimiter, false).ok()?.next;
     }
-    let names = names
-        .into_iter()
-        .map(|n| {
-            let text = String::from_utf8_lossy(&n).into_owned();
-            text.strip_suffix('\r').map(str::to_owned).unwrap_or(text)
-        })
-        .collect();
-    (names, pos)
+    let row = record(bytes, pos, delimiter, true).ok()?;
+    let text = row.fields.get(column)?;
+    Some(String::from_utf8_lossy(text).trim().to_owned())
 }
 
-/// Fields of the row starting at `pos`, honouring quotes, and where the next
-/// row starts.
-fn count_quoted(bytes: &[u8], mut pos: usize, delimiter: u8) -> (usize, usize) {
-    let mut fields = 1;
+/// The position of column `name` in the header, if it is there.
+pub(crate) fn header_position(bytes: &[u8], delimiter: u8, name: &str) -> Option<usize> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    record(bytes, 0, delimiter, true)
+        .ok()?
+        .fields
+        .iter()
+        .position(|f| f.as_slice() == name.as_bytes())
+}
+
+/// What is wrong with the quotes of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteProblem {
+    /// A quote inside a field that did not start with one.
+    Stray,
+    /// Text after the quote that closes a field.
+    AfterClosing,
+    /// The file ends inside a quoted field.
+    Unclosed,
+}
+
+impl QuoteProblem {
+    fn describe(self) -> &'static str {
+        match self {
+            QuoteProblem::Stray => {
+                "a quote inside a field that does not start with one; expected a field either \
+                 without quotes or wholly in quotes, with quotes inside it doubled"
+            }
+            QuoteProblem::AfterClosing => {
+                "text after the quote that closes a field; expected the delimiter or the end of the row"
+            }
+            QuoteProblem::Unclosed => {
+                "a quoted field that is never closed; expected a closing quote"
+            }
+        }
+    }
+}
+
+/// One row parsed field by field.
+struct Record {
+    /// Number of fields.
+    count: usize,
+    /// The fields, unquoted, when asked for.
+    fields: Vec<Vec<u8>>,
+    /// Where the next row starts.
+    next: usize,
+}
+
+/// Parses the row starting at `pos` as RFC 4180 has it: a field is either
+/// free of quotes or wholly quoted, with a doubled quote for a literal one; a
+/// quoted field may hold delimiters and newlines. A trailing `\r` ends the row
+/// (CRLF files).
+fn record(bytes: &[u8], mut pos: usize, delimiter: u8, keep: bool) -> Result<Record, QuoteProblem> {
+    let mut fields: Vec<Vec<u8>> = if keep { vec![Vec::new()] } else { Vec::new() };
+    let mut count = 1;
+    let mut at_field_start = true;
     let mut quoted = false;
+    let push = |fields: &mut Vec<Vec<u8>>, b: u8| {
+        if let Some(f) = fields.last_mut() {
+            f.push(b);
+        }
+    };
     while pos < bytes.len() {
         let b = bytes[pos];
         pos += 1;
+        if quoted {
+            if b != QUOTE {
+                push(&mut fields, b);
+            } else if bytes.get(pos) == Some(&QUOTE) {
+                push(&mut fields, QUOTE);
+                pos += 1;
+            } else {
+                quoted = false;
+                // After a closing quote only the delimiter or the row's end may follow.
+                match bytes.get(pos) {
+                    None | Some(b'\n') => {}
+                    Some(&b'\r') if matches!(bytes.get(pos + 1), None | Some(b'\n')) => {}
+                    Some(&next) if next == delimiter => {}
+                    Some(_) => return Err(QuoteProblem::AfterClosing),
+                }
+            }
+            continue;
+        }
         match b {
-            // A doubled quote inside quotes is a literal quote: toggling twice
-            // leaves the state as it was.
-            QUOTE => quoted = !quoted,
-            b'\n' if !quoted => return (fields, pos),
-            b if b == delimiter && !quoted => fields += 1,
-            _ => {}
+            b'\n' => break,
+            QUOTE if at_field_start => {
+                quoted = true;
+                at_field_start = false;
+            }
+            QUOTE => return Err(QuoteProblem::Stray),
+            b if b == delimiter => {
+                count += 1;
+                at_field_start = true;
+                if keep {
+                    fields.push(Vec::new());
+                }
+            }
+            b'\r' if matches!(bytes.get(pos), None | Some(b'\n')) => {}
+            b => {
+                at_field_start = false;
+                push(&mut fields, b);
+            }
         }
     }
-    (fields, pos)
+    if quoted {
+        return Err(QuoteProblem::Unclosed);
+    }
+    Ok(Record {
+        count,
+        fields,
+        next: pos,
+    })
 }
 
 #[cfg(test)]
@@ -208,6 +295,45 @@ mod tests {
             &err,
             ReadError::DuplicateColumn { column, positions: (1, 3), .. } if column == "time"
         ));
+    }
+
+    #[test]
+    fn quotes_must_delimit_whole_fields() {
+        for (text, row, fragment) in [
+            (
+                "a,b\n1,O\"Brien\n2,x\n",
+                2,
+                "a quote inside a field that does not start with one",
+            ),
+            (
+                "a,b\n1,\"x\"y\n",
+                2,
+                "text after the quote that closes a field",
+            ),
+            (
+                "a,b\n1,x\n2,\"open\n3,y\n",
+                3,
+                "a quoted field that is never closed",
+            ),
+            ("a,b\"\n1,2\n", 1, "a quote inside a field"),
+        ] {
+            let err = check(text).unwrap_err();
+            assert!(
+                matches!(err, ReadError::MalformedQuote { row: r, .. } if r == row),
+                "{text:?}: {err:?}"
+            );
+            assert!(err.to_string().contains(fragment), "{err}");
+        }
+        // Quoted CRLF rows, doubled quotes and empty quoted fields are fine.
+        assert!(check("a,b\r\n\"x\"\"y\",\"\"\r\n").is_ok());
+    }
+
+    #[test]
+    fn a_cell_is_found_as_the_file_holds_it() {
+        let text = b"t,e\n5,1.0\n\n\"6,5\",2.00\n";
+        assert_eq!(cell(text, b',', 2, 1).as_deref(), Some("2.00"));
+        assert_eq!(cell(text, b',', 2, 0).as_deref(), Some("6,5"));
+        assert_eq!(header_position(text, b',', "e"), Some(1));
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Format {
         }
     }
 
-    fn delimiter(self) -> Option<u8> {
+    pub(crate) fn delimiter(self) -> Option<u8> {
         match self {
             Format::Csv => Some(b','),
             Format::Tsv => Some(b'\t'),
@@ -97,12 +97,32 @@ pub(crate) struct Parsed {
     pub blank: Vec<usize>,
 }
 
+impl Parsed {
+    /// The frame without its blank-line rows.
+    pub(crate) fn without_blank_lines(self) -> Result<DataFrame, PolarsError> {
+        if self.blank.is_empty() {
+            return Ok(self.frame);
+        }
+        let mut blank = self.blank.iter().peekable();
+        let keep: BooleanChunked = (0..self.frame.height())
+            .map(|r| {
+                let is_blank = blank.peek() == Some(&&r);
+                if is_blank {
+                    blank.next();
+                }
+                Some(!is_blank)
+            })
+            .collect();
+        self.frame.filter(&keep)
+    }
+}
+
 /// Parses `bytes` into a frame of `columns` (all when `None`), after checking
 /// the header and every row's field count.
 pub(crate) fn parse(
     name: &str,
     format: Format,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     columns: Option<&[String]>,
     typing: Typing,
 ) -> Result<Parsed, ReadError> {
@@ -117,7 +137,7 @@ pub(crate) fn parse(
     };
     match format.delimiter() {
         Some(delimiter) => {
-            let shape = shape::shape(name, &bytes, delimiter)?;
+            let shape = shape::shape(name, bytes, delimiter)?;
             if let Some(columns) = columns {
                 require(name, columns, &shape.names)?;
             }
@@ -135,7 +155,7 @@ pub(crate) fn parse(
                                 MISSING[1..].iter().map(|&m| m.into()).collect(),
                             ))),
                     )
-                    .into_reader_with_file_handle(Cursor::new(&bytes))
+                    .into_reader_with_file_handle(Cursor::new(bytes))
                     .finish()
             };
             let frame = match typing {

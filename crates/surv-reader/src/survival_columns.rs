@@ -13,6 +13,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::error::ReadError;
+use crate::shape;
 use crate::source::{self, Format, Typing};
 
 /// Which columns to read, and how to read the event.
@@ -139,8 +140,38 @@ impl SurvivalTable {
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
         let used = spec.used_columns();
-        let parsed = source::parse(name, format, bytes, Some(&used), Typing::Inferred)?;
+        let parsed = source::parse(name, format, &bytes, Some(&used), Typing::Inferred)?;
         from_frame(name, &parsed.frame, &parsed.blank, spec)
+            .map_err(|e| as_found(e, format, &bytes))
+    }
+}
+
+/// A bad cell quoted as the file holds it: polars has parsed a numeric
+/// column's `2.0` into 2, so the text is looked up again (only on this error
+/// path, which may walk the file).
+fn as_found(error: ReadError, format: Format, bytes: &[u8]) -> ReadError {
+    match (error, format.delimiter()) {
+        (
+            ReadError::InvalidValue {
+                path,
+                row,
+                column,
+                value,
+                expected,
+            },
+            Some(delimiter),
+        ) => {
+            let raw = shape::header_position(bytes, delimiter, &column)
+                .and_then(|c| shape::cell(bytes, delimiter, row - 2, c));
+            ReadError::InvalidValue {
+                path,
+                row,
+                column,
+                value: raw.unwrap_or(value),
+                expected,
+            }
+        }
+        (error, _) => error,
     }
 }
 
@@ -150,6 +181,8 @@ struct Cells<'a> {
     name: String,
     numbers: Option<Vec<Option<f64>>>,
     text: Option<Vec<Option<&'a str>>>,
+    /// A Boolean column: numbers 1/0 for arithmetic, `true`/`false` for labels.
+    boolean: bool,
 }
 
 impl<'a> Cells<'a> {
@@ -188,13 +221,16 @@ impl<'a> Cells<'a> {
                 (numeric.then_some(parsed), Some(text))
             }
             DataType::Boolean => {
-                let numbers = series
-                    .bool()
-                    .map_err(unreadable)?
+                let flags = series.bool().map_err(unreadable)?;
+                let numbers = flags
                     .iter()
                     .map(|b| b.map(|b| f64::from(u8::from(b))))
                     .collect();
-                (Some(numbers), None)
+                let text = flags
+                    .iter()
+                    .map(|b| b.map(|b| if b { "true" } else { "false" }))
+                    .collect();
+                (Some(numbers), Some(text))
             }
             dtype if dtype.is_primitive_numeric() => {
                 let f = series.cast(&DataType::Float64).map_err(unreadable)?;
@@ -211,6 +247,7 @@ impl<'a> Cells<'a> {
             name: column.to_owned(),
             numbers,
             text,
+            boolean: series.dtype() == &DataType::Boolean,
         })
     }
 
@@ -383,7 +420,9 @@ fn events_equal_to(
     let events: Vec<bool> = kept
         .iter()
         .map(|&r| match (code, cells.number_at(r)) {
-            (Some(code), Some(x)) => x == code,
+            (Some(code), Some(x)) if !cells.boolean => x == code,
+            // polars reads TRUE and true alike into a Boolean column.
+            _ if cells.boolean => cells.shown(r).eq_ignore_ascii_case(value.trim()),
             _ => cells.shown(r) == value,
         })
         .collect();
@@ -405,7 +444,8 @@ fn events_equal_to(
 fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
     // Provisional codes in order of first appearance, then sorted levels.
     let mut provisional = Vec::with_capacity(kept.len());
-    let (levels, order): (Vec<String>, Vec<usize>) = match (&cells.text, &cells.numbers) {
+    let numbers = cells.numbers.as_ref().filter(|_| !cells.boolean);
+    let (levels, order): (Vec<String>, Vec<usize>) = match (&cells.text, numbers) {
         (_, Some(numbers)) => {
             let mut seen: HashMap<u64, u32> = HashMap::new();
             let mut values: Vec<f64> = Vec::new();

@@ -38,7 +38,7 @@ impl TextTable {
     /// assert_eq!(t.row_number(1), 3);
     /// ```
     pub fn from_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Result<TextTable, ReadError> {
-        let parsed = source::parse(name, format, bytes, None, Typing::Text)?;
+        let parsed = source::parse(name, format, &bytes, None, Typing::Text)?;
         let frame = parsed.frame;
         let kept: Vec<usize> = {
             let mut blank = parsed.blank.iter().peekable();

@@ -15,7 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [file, time, event, group] = args.as_slice() else {
         return Err("usage: read_fit_print FILE TIME EVENT GROUP".into());
     };
-    let table = SurvivalTable::read(Path::new(file), &ColumnSpec::new(time, event).with_group(group))?;
+    let table = SurvivalTable::read(
+        Path::new(file),
+        &ColumnSpec::new(time, event).with_group(group),
+    )?;
     let groups = table.group.as_ref().ok_or("no group column")?;
     let data = SurvivalData::new(&table.time, &table.event)?.with_groups(&groups.codes)?;
 
@@ -30,9 +33,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             rmean: None,
         })
         .collect();
-    print!("{}", km::render(&outputs, table.n_dropped, OutputFormat::Table));
+    print!(
+        "{}",
+        km::render(&outputs, table.n_dropped, OutputFormat::Table)
+    );
 
     let test = log_rank(&data, &LogRankConfig::default())?;
-    println!("\nlog-rank chi-square {:.3} on {} df, p = {:.4}", test.statistic, test.df, test.p_value);
+    println!(
+        "\nlog-rank chi-square {:.3} on {} df, p = {:.4}",
+        test.statistic, test.df, test.p_value
+    );
     Ok(())
 }
