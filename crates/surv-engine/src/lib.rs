@@ -71,6 +71,17 @@
 //! # Ok::<(), surv_engine::SurvivalError>(())
 //! ```
 //!
+//! # Several tests at once
+//!
+//! ```
+//! use surv_engine::{adjust_p_values, Adjustment};
+//!
+//! let p = [0.038, 0.30, 0.62, 0.49, 0.15]; // five factors' tests
+//! let holm = adjust_p_values(&p, Adjustment::Holm)?; // as R's p.adjust(p, "holm")
+//! assert!((holm[0] - 0.19).abs() < 1e-12);
+//! # Ok::<(), surv_engine::SurvivalError>(())
+//! ```
+//!
 //! # Power of the log-rank test
 //!
 //! ```
@@ -86,6 +97,7 @@
 
 #![deny(missing_docs)]
 
+pub mod adjust;
 pub mod at_times;
 mod chisq;
 pub mod confint;
@@ -103,6 +115,7 @@ pub mod power;
 pub mod quantile;
 pub mod rmean;
 
+pub use adjust::{Adjustment, adjust_p_values};
 pub use at_times::SurvivalAt;
 pub use chisq::ChiSquareTest;
 pub use confint::ConfType;
