@@ -37,6 +37,11 @@ pub struct Claim {
     /// How an ambiguous sentence was read.
     #[serde(default)]
     pub note: Option<String>,
+    /// For a number no row carries: the sum or difference of other stated
+    /// numbers that determines it (`aggregate:identified - n_patients`), so
+    /// that it is checked against them.
+    #[serde(default)]
+    pub check: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -65,7 +70,12 @@ pub enum Verdict {
     Reproduced,
     /// The rows give another number.
     Discrepant,
-    /// No row carries it; only the paper's other aggregates can check it.
+    /// No row carries it, and the other numbers the paper states give the same.
+    Consistent,
+    /// No row carries it, and the other numbers the paper states give another.
+    Inconsistent,
+    /// No row carries it and no other stated number determines it: it cannot
+    /// be checked.
     AggregateOnly,
 }
 
@@ -75,6 +85,8 @@ impl Verdict {
         match self {
             Verdict::Reproduced => "reproduced",
             Verdict::Discrepant => "discrepant",
+            Verdict::Consistent => "consistent",
+            Verdict::Inconsistent => "inconsistent",
             Verdict::AggregateOnly => "aggregate-only",
         }
     }
@@ -95,10 +107,15 @@ pub struct LedgerEntry {
     pub decimals: u32,
     /// The relation checked.
     pub relation: String,
-    /// The number recomputed (or the aggregate it rests on).
+    /// The number recomputed from the rows, or from the other stated numbers
+    /// that determine it; `None` where neither can give it.
     pub computed: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
+    /// For a percentage: whether some k/n, rounded as printed, gives it (the
+    /// GRIM test), n being the count the percentage is of; `None` where no n
+    /// applies (e.g. a Kaplan-Meier estimate).
+    pub grim: Option<bool>,
     /// What was computed and, when discrepant, what the data show instead.
     pub note: String,
 }
@@ -251,27 +268,143 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     format!("{:.*}", decimals as usize, x)
 }
 
+/// A stated number, as a term of a check: its value and what it is.
+struct Term {
+    value: f64,
+    name: String,
+}
+
+/// Evaluates a check: quantities and literal numbers joined by `+` and `-`.
+fn evaluate_check(check: &str, cx: &Context<'_>) -> Result<(f64, String), String> {
+    let mut total = 0.0;
+    let mut shown = String::new();
+    let mut sign = 1.0;
+    for (i, token) in check.split_whitespace().enumerate() {
+        if i % 2 == 1 {
+            sign = match token {
+                "+" => 1.0,
+                "-" => -1.0,
+                other => return Err(format!("`{other}` in check `{check}`; expected + or -")),
+            };
+            shown.push_str(if sign > 0.0 { " + " } else { " − " });
+            continue;
+        }
+        let term = term(token, cx)?;
+        total += sign * term.value;
+        let _ = write!(shown, "{} ({})", fixed_short(term.value), term.name);
+    }
+    Ok((total, shown))
+}
+
+fn term(token: &str, cx: &Context<'_>) -> Result<Term, String> {
+    if let Ok(value) = token.parse::<f64>() {
+        return Ok(Term {
+            value,
+            name: "stated".to_owned(),
+        });
+    }
+    let (value, _) = evaluate(token, cx)?;
+    let value = value.ok_or_else(|| format!("`{token}` has no value"))?;
+    let name = match token {
+        "n_patients" => "patients analysed".to_owned(),
+        _ => token
+            .strip_prefix("aggregate:")
+            .unwrap_or(token)
+            .replace('_', " "),
+    };
+    Ok(Term { value, name })
+}
+
+/// A number without trailing zeros: 35, 82.86.
+fn fixed_short(x: f64) -> String {
+    if x.fract() == 0.0 {
+        fixed(x, 0)
+    } else {
+        let s = fixed(x, 2);
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// The count a percentage quantity is of, if it is one.
+fn denominator(quantity: &str, cx: &Context<'_>) -> Result<Option<f64>, String> {
+    let (kind, argument) = quantity.split_once(':').unwrap_or((quantity, ""));
+    Ok(match kind {
+        "percent" => Some(cx.cohort.len() as f64),
+        "percent_of" => {
+            let (_, base) = argument.split_once('|').unwrap_or(("", argument));
+            evaluate(&format!("count:{base}"), cx)?.0
+        }
+        "aggregate_percent" => {
+            let (_, den) = argument.split_once('/').unwrap_or(("", argument));
+            Some(term(&aggregate_token(den), cx)?.value)
+        }
+        _ => None,
+    })
+}
+
+/// `n_patients` as it is, any other fact as `aggregate:<fact>`.
+fn aggregate_token(id: &str) -> String {
+    if id == "n_patients" {
+        id.to_owned()
+    } else {
+        format!("aggregate:{id}")
+    }
+}
+
+/// GRIM: can a whole number k of n, as a percentage rounded to `decimals`
+/// places, print as `reported`? Rounding half up or half to even alike.
+pub fn grim(reported: f64, decimals: u32, n: f64) -> bool {
+    if !(n >= 1.0 && n.fract() == 0.0) {
+        return false;
+    }
+    let half_unit = 0.5 * 10f64.powi(-(decimals as i32));
+    let centre = (reported * n / 100.0).round();
+    (-1..=1).any(|dk: i32| {
+        let k = centre + f64::from(dk);
+        (0.0..=n).contains(&k) && (100.0 * k / n - reported).abs() <= half_unit + 1e-9
+    })
+}
+
 /// Judges every claim.
 pub fn ledger(claims: &[Claim], cx: &Context<'_>) -> Result<Vec<LedgerEntry>, String> {
     claims
         .iter()
         .map(|claim| {
-            let (computed, source) = evaluate(&claim.quantity, cx).map_err(|e| format!("claim `{}`: {e}", claim.id))?;
+            let context = |e: String| format!("claim `{}`: {e}", claim.id);
+            let (computed, source) = evaluate(&claim.quantity, cx).map_err(context)?;
             let relation = claim.relation.clone().unwrap_or_else(|| "eq".to_owned());
             let shown = |x: f64| fixed(x, claim.decimals.max(if relation == "eq" { 0 } else { 3 }));
-            let (verdict, mut note) = match (source, computed) {
-                (Source::Aggregates, Some(x)) => {
-                    let check = if x == claim.reported || agrees(claim, x) {
-                        format!("no patient row carries this; consistent with the stated aggregates ({})", shown(x))
-                    } else {
-                        format!("no patient row carries this; the stated aggregates give {} instead", shown(x))
-                    };
-                    (Verdict::AggregateOnly, check)
-                }
-                (_, Some(x)) if agrees(claim, x) => (Verdict::Reproduced, format!("rows give {}", shown(x))),
-                (_, Some(x)) => (Verdict::Discrepant, format!("rows give {}, not {}", shown(x), shown(claim.reported))),
-                (_, None) => (Verdict::Discrepant, "the rows do not allow this estimate".to_owned()),
+            let judge = |x: f64, arithmetic: String| {
+                let verdict = if agrees(claim, x) { Verdict::Consistent } else { Verdict::Inconsistent };
+                (Some(x), verdict, format!("no patient row carries this; the other stated numbers give {arithmetic}"))
             };
+            let (computed, verdict, mut note) = match (&claim.check, source, computed) {
+                (Some(check), _, _) => {
+                    let (x, arithmetic) = evaluate_check(check, cx).map_err(context)?;
+                    judge(x, format!("{arithmetic} = {}", fixed_short(x)))
+                }
+                (None, Source::Aggregates, Some(x)) if claim.quantity.starts_with("aggregate_percent:") => {
+                    let (num, den) = claim.quantity["aggregate_percent:".len()..]
+                        .split_once('/')
+                        .unwrap_or_default();
+                    let (num, den) = (term(&aggregate_token(num), cx).map_err(context)?, term(&aggregate_token(den), cx).map_err(context)?);
+                    judge(x, format!("{} ({}) / {} ({}) = {} %", fixed_short(num.value), num.name, fixed_short(den.value), den.name, fixed_short(x)))
+                }
+                (None, Source::Aggregates, _) => (
+                    None,
+                    Verdict::AggregateOnly,
+                    "no patient row carries this and no other stated number determines it: it cannot be checked".to_owned(),
+                ),
+                (None, Source::Rows, Some(x)) if agrees(claim, x) => (Some(x), Verdict::Reproduced, format!("rows give {}", shown(x))),
+                (None, Source::Rows, Some(x)) => (Some(x), Verdict::Discrepant, format!("rows give {}, not {}", shown(x), shown(claim.reported))),
+                (None, Source::Rows, None) => (None, Verdict::Discrepant, "the rows do not allow this estimate".to_owned()),
+            };
+            let grim = denominator(&claim.quantity, cx)
+                .map_err(context)?
+                .map(|n| grim(claim.reported, claim.decimals, n));
+            if grim == Some(false) {
+                note.push_str("; no whole number of patients gives this percentage (GRIM)");
+            }
             if let Some(extra) = &claim.note {
                 let _ = write!(note, "; {extra}");
             }
@@ -284,6 +417,7 @@ pub fn ledger(claims: &[Claim], cx: &Context<'_>) -> Result<Vec<LedgerEntry>, St
                 relation,
                 computed,
                 verdict,
+                grim,
                 note,
             })
         })
@@ -296,19 +430,23 @@ pub fn markdown(entries: &[LedgerEntry]) -> String {
     let count = |v: Verdict| entries.iter().filter(|e| e.verdict == v).count();
     let _ = writeln!(
         out,
-        "{} claims: {} reproduced, {} discrepant, {} aggregate-only.\n",
+        "{} claims: {} reproduced, {} discrepant, {} consistent, {} inconsistent, {} aggregate-only.\n",
         entries.len(),
         count(Verdict::Reproduced),
         count(Verdict::Discrepant),
+        count(Verdict::Consistent),
+        count(Verdict::Inconsistent),
         count(Verdict::AggregateOnly)
     );
     out.push_str(
         "Each number the paper states is recomputed from the 35 patient rows of Table 2 and compared at \
          the precision the paper printed it with (a bound such as \"more than 5 years\" is checked as a \
-         bound). Numbers no row carries are marked aggregate-only and checked against the paper's other \
-         aggregates.\n\n",
+         bound). A number no row carries is checked against the other numbers the paper states where they \
+         determine it (`consistent` or `inconsistent`, with the arithmetic), and is `aggregate-only`, \
+         with nothing computed, where they do not. Every percentage is also given the GRIM test: can some \
+         whole number k of its n patients, rounded as printed, give it?\n\n",
     );
-    out.push_str("| id | section | quote | reported | computed | verdict | note |\n|---|---|---|---:|---:|---|---|\n");
+    out.push_str("| id | section | quote | reported | computed | verdict | GRIM | note |\n|---|---|---|---:|---:|---|---|---|\n");
     for e in entries {
         let computed = e
             .computed
@@ -333,14 +471,34 @@ pub fn markdown(entries: &[LedgerEntry]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {relation}{} | {computed} | **{}** | {} |",
+            "| {} | {} | {} | {relation}{} | {computed} | **{}** | {} | {} |",
             e.id,
             e.section,
             e.quote.replace('|', "\\|"),
             fixed(e.reported, e.decimals),
             e.verdict.as_str(),
+            match e.grim {
+                Some(true) => "passes",
+                Some(false) => "**fails**",
+                None => "",
+            },
             e.note.replace('|', "\\|")
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grim;
+
+    #[test]
+    fn grim_accepts_only_what_some_k_of_n_prints() {
+        assert!(grim(82.9, 1, 35.0)); // 29/35 = 82.857
+        assert!(!grim(83.0, 1, 35.0)); // 29/35 prints 82.9, 30/35 prints 85.7
+        assert!(grim(17.0, 0, 35.0)); // 6/35 = 17.14
+        assert!(grim(12.5, 1, 8.0) && grim(13.0, 0, 8.0) && grim(12.0, 0, 8.0)); // 1/8 on the boundary
+        assert!(grim(0.0, 1, 35.0) && grim(100.0, 1, 35.0));
+        assert!(!grim(50.0, 1, 0.0));
+    }
 }

@@ -22,10 +22,12 @@
 
 #![deny(missing_docs)]
 
+pub mod beyond;
 pub mod claims;
 mod error;
 pub mod factors;
 pub mod figure;
+pub mod overlap;
 pub mod predicate;
 mod render;
 mod reproduction;
@@ -35,4 +37,4 @@ pub mod table2;
 pub mod univariate;
 
 pub use error::ReportError;
-pub use reproduction::Reproduction;
+pub use reproduction::{Reproduction, VerdictCounts};

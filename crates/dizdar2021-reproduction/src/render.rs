@@ -106,23 +106,36 @@ fn p_value(p: f64) -> String {
 /// The univariate table as Markdown.
 pub fn univariate_markdown(results: &[FactorResult]) -> String {
     let mut out = String::from("# Univariate analysis of overall survival\n\n");
-    out.push_str(
+    let named = results.iter().filter(|f| f.named_by_paper).count();
+    let _ = write!(
+        out,
         "Log-rank test (chi-square and p as R's `survdiff`), its permutation p-value (exact where the \
-         relabellings number at most 2 million), Cox hazard ratio against the first level (Efron ties, \
-         95 % CI), median and 2-year survival per group, and for two-group factors the smallest hazard \
-         ratio the cohort's 24 deaths could detect with 80 % power at α = 0.05 (Schoenfeld).\n\n",
+         relabellings number at most 2 million), each also Holm-adjusted for the number of factors tested \
+         (across the paper's {named} factors, and across all {}), Cox hazard ratio against the first level \
+         (Efron ties, 95 % CI), median and 2-year survival per group, and for two-group factors the smallest \
+         hazard ratio the cohort's 24 deaths could detect with 80 % power at α = 0.05 (Schoenfeld).\n\n",
+        results.len()
     );
-    out.push_str(
+    let _ = writeln!(
+        out,
         "| factor | group | n | deaths | median OS (months) | 2-year OS % | HR (95 % CI) | log-rank χ² (df) | p | \
-         permutation p | detectable HR |\n|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n",
+         p, Holm ({named}) | p, Holm ({all}) | permutation p | permutation p, Holm ({named}) | \
+         permutation p, Holm ({all}) | detectable HR |\n\
+         |---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        all = results.len()
     );
     for f in results {
         let named = if f.named_by_paper { " †" } else { "" };
         for (i, level) in f.levels.iter().enumerate() {
             let first = i == 0;
+            let holm = |x: Option<f64>| match (first, x) {
+                (true, Some(x)) => p_value(x),
+                (true, None) => "—".to_owned(),
+                (false, _) => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 if first {
                     format!("{}{named}", f.label)
                 } else {
@@ -146,11 +159,15 @@ pub fn univariate_markdown(results: &[FactorResult]) -> String {
                 } else {
                     String::new()
                 },
+                holm(f.logrank_p_holm_paper),
+                holm(Some(f.logrank_p_holm_all)),
                 if first {
                     p_value(f.permutation_p)
                 } else {
                     String::new()
                 },
+                holm(f.permutation_p_holm_paper),
+                holm(Some(f.permutation_p_holm_all)),
                 match (first, f.detectable_hr) {
                     (true, Some(hr)) => format!("≤ {hr:.2} or ≥ {:.2}", 1.0 / hr),
                     _ => String::new(),

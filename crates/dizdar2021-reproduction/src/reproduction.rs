@@ -12,10 +12,26 @@ use crate::error::ReportError;
 use surv_render::plot::FigureData;
 
 use crate::figure;
+use crate::overlap::{self, Overlap};
 use crate::survival_summary::{self, SurvivalSummary};
 use crate::table1::{self, Table1Row};
 use crate::univariate::{self, FactorResult};
 use crate::{factors, render, table2};
+
+/// How many claims got each verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerdictCounts {
+    /// Recomputed from the rows as printed.
+    pub reproduced: usize,
+    /// Contradicted by the rows.
+    pub discrepant: usize,
+    /// No row carries it; the other stated numbers agree.
+    pub consistent: usize,
+    /// No row carries it; the other stated numbers disagree.
+    pub inconsistent: usize,
+    /// Cannot be checked.
+    pub aggregate_only: usize,
+}
 
 /// Every result of the reproduction.
 pub struct Reproduction {
@@ -35,6 +51,8 @@ pub struct Reproduction {
     pub ledger: Vec<LedgerEntry>,
     /// The numbers behind Figure 1.
     pub figure: FigureData,
+    /// Factors that split the patients almost identically.
+    pub overlaps: Vec<Overlap>,
 }
 
 impl Reproduction {
@@ -46,10 +64,8 @@ impl Reproduction {
         let claims = claims::parse(claims::CLAIMS_TOML).map_err(ReportError::Claims)?;
         let summary = cohort.summary();
         let survival = survival_summary::summarise(&cohort)?;
-        let univariate = factors::all()
-            .iter()
-            .map(|f| univariate::analyse(&cohort, f))
-            .collect::<Result<Vec<_>, _>>()?;
+        let univariate = univariate::analyse_all(&cohort, &factors::all())?;
+        let overlaps = overlap::find(&cohort, &factors::all())?;
         let by_id: BTreeMap<String, FactorResult> = univariate
             .iter()
             .map(|f| (f.id.clone(), f.clone()))
@@ -72,17 +88,20 @@ impl Reproduction {
             claims,
             ledger,
             figure,
+            overlaps,
         })
     }
 
-    /// Ledger counts: (reproduced, discrepant, aggregate-only).
-    pub fn verdict_counts(&self) -> (usize, usize, usize) {
+    /// How many claims got each verdict.
+    pub fn verdict_counts(&self) -> VerdictCounts {
         let count = |v: Verdict| self.ledger.iter().filter(|e| e.verdict == v).count();
-        (
-            count(Verdict::Reproduced),
-            count(Verdict::Discrepant),
-            count(Verdict::AggregateOnly),
-        )
+        VerdictCounts {
+            reproduced: count(Verdict::Reproduced),
+            discrepant: count(Verdict::Discrepant),
+            consistent: count(Verdict::Consistent),
+            inconsistent: count(Verdict::Inconsistent),
+            aggregate_only: count(Verdict::AggregateOnly),
+        }
     }
 
     /// The files of the reproduction: (file name, contents).
@@ -106,6 +125,7 @@ impl Reproduction {
                 render::univariate_markdown(&self.univariate),
             ),
             ("univariate.json", json(&self.univariate)),
+            ("overlaps.json", json(&self.overlaps)),
             ("ledger.md", claims::markdown(&self.ledger)),
             ("ledger.json", json(&self.ledger)),
             ("REPRODUCTION.md", self.report()),
@@ -130,14 +150,19 @@ impl Reproduction {
 
     /// A few lines for the terminal.
     pub fn terminal_summary(&self) -> String {
-        let (reproduced, discrepant, aggregate) = self.verdict_counts();
+        let c = self.verdict_counts();
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "Dizdar et al. 2021, reproduced from {} patient rows: {} claims, {reproduced} reproduced, \
-             {discrepant} discrepant, {aggregate} aggregate-only.",
+            "Dizdar et al. 2021, reproduced from {} patient rows: {} claims, {} reproduced, {} discrepant, \
+             {} consistent and {} inconsistent with the other stated numbers, {} that cannot be checked.",
             self.cohort.len(),
-            self.ledger.len()
+            self.ledger.len(),
+            c.reproduced,
+            c.discrepant,
+            c.consistent,
+            c.inconsistent,
+            c.aggregate_only
         );
         let percent =
             |x: Option<f64>| x.map_or_else(|| "NA".to_owned(), |v| format!("{:.1}", 100.0 * v));
@@ -159,24 +184,31 @@ impl Reproduction {
         {
             let _ = writeln!(out, "  discrepant: {} — {}", e.id, e.note);
         }
+        out.push_str(&crate::beyond::summary(&self.univariate, &self.overlaps));
         out
     }
 
     /// REPRODUCTION.md: one readable report tying the artefacts together.
     pub fn report(&self) -> String {
-        let (reproduced, discrepant, aggregate) = self.verdict_counts();
+        let c = self.verdict_counts();
         let mut out = String::from(
             "# Reproduction of Dizdar, Özkaya Toraman and Altun (Turk J Oncol 2021)\n\n\
              *Locoregional Treatment for De Novo Metastatic Nasopharyngeal Carcinoma*, recomputed from the \
              35 patient rows of its Table 2 by `cargo xtask reproduce`. Survival estimates use the \
-             `npc-survival` engine, checked against R's `survival` package at a relative tolerance of 1e-9.\n\n",
+             `surv-engine` engine, checked against R's `survival` package at a relative tolerance of 1e-9.\n\n",
         );
         let _ = writeln!(
             out,
-            "## Verdict\n\nOf {} numbers the paper states, {reproduced} are reproduced from the rows, \
-             {discrepant} are contradicted by them and {aggregate} rest on facts no row carries (see \
+            "## Verdict\n\nOf {} numbers the paper states, {} are reproduced from the rows and {} are \
+             contradicted by them. Of those no row carries, {} agree with the other numbers the paper states \
+             and {} do not; {} rest on nothing else the paper states and cannot be checked (see \
              [ledger.md](ledger.md)).\n",
-            self.ledger.len()
+            self.ledger.len(),
+            c.reproduced,
+            c.discrepant,
+            c.consistent,
+            c.inconsistent,
+            c.aggregate_only
         );
         for e in self
             .ledger
@@ -191,26 +223,8 @@ impl Reproduction {
                 e.note.trim_end_matches('.')
             );
         }
-        let exact_only: Vec<String> = self
-            .univariate
-            .iter()
-            .filter(|f| f.permutation_p < 0.05 && f.logrank_p >= 0.05)
-            .map(|f| {
-                format!(
-                    "{} (log-rank p = {:.3}, permutation p = {:.3}, {})",
-                    f.label, f.logrank_p, f.permutation_p, f.permutation_method
-                )
-            })
-            .collect();
-        if !exact_only.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nBeyond the paper: with 35 patients the chi-square approximation of the log-rank test is \
-                 rough. By the permutation test, these factors reach p < 0.05 where the log-rank p does not: {}. \
-                 The paper's statement that no factor affected survival rests on the approximate test.",
-                exact_only.join("; ")
-            );
-        }
+        out.push('\n');
+        out.push_str(&crate::beyond::markdown(&self.univariate, &self.overlaps));
         out.push_str("\n## Figure 1\n\n![Figure 1: overall survival](figure1.svg)\n\n");
         out.push_str(&demote(&render::survival_markdown(&self.survival)));
         out.push('\n');

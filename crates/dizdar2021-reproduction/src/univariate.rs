@@ -5,13 +5,13 @@
 
 use dizdar2021_cohort::Cohort;
 use serde::Serialize;
-use surv_engine::SurvivalData;
 use surv_engine::SurvivalError;
 use surv_engine::cox::{CoxConfig, HazardRatio, cox_ph};
 use surv_engine::km::{KmConfig, kaplan_meier_by_group};
 use surv_engine::logrank::{LogRank, LogRankConfig, Trend, log_rank};
 use surv_engine::permutation::{PermutationConfig, PermutationTest, permutation_log_rank};
 use surv_engine::power::{PowerConfig, minimal_detectable_hazard_ratio};
+use surv_engine::{Adjustment, SurvivalData, adjust_p_values};
 
 use crate::factors::Factor;
 
@@ -59,6 +59,15 @@ pub struct FactorResult {
     pub logrank_p: f64,
     /// Permutation p-value of the log-rank test.
     pub permutation_p: f64,
+    /// The log-rank p, Holm-adjusted across the factors the paper names
+    /// (`None` for the others).
+    pub logrank_p_holm_paper: Option<f64>,
+    /// The permutation p, Holm-adjusted across the factors the paper names.
+    pub permutation_p_holm_paper: Option<f64>,
+    /// The log-rank p, Holm-adjusted across every factor analysed.
+    pub logrank_p_holm_all: f64,
+    /// The permutation p, Holm-adjusted across every factor analysed.
+    pub permutation_p_holm_all: f64,
     /// How the permutation p-value was obtained.
     pub permutation_method: String,
     /// Test for trend over ordered levels, p-value.
@@ -69,8 +78,46 @@ pub struct FactorResult {
     pub cox_warnings: Vec<String>,
 }
 
-/// Analyses one factor on the cohort.
-pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, SurvivalError> {
+/// Analyses every factor on the cohort, then adjusts the p-values for the
+/// number of factors tested (Holm): once across the factors the paper names,
+/// once across all.
+pub fn analyse_all(
+    cohort: &Cohort,
+    factors: &[Factor],
+) -> Result<Vec<FactorResult>, SurvivalError> {
+    let mut results = factors
+        .iter()
+        .map(|f| analyse(cohort, f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let adjusted = |pick: fn(&FactorResult) -> f64, keep: fn(&FactorResult) -> bool| {
+        let chosen: Vec<usize> = (0..results.len()).filter(|&i| keep(&results[i])).collect();
+        let p: Vec<f64> = chosen.iter().map(|&i| pick(&results[i])).collect();
+        adjust_p_values(&p, Adjustment::Holm).map(|a| {
+            let mut all = vec![None; results.len()];
+            for (&i, a) in chosen.iter().zip(a) {
+                all[i] = Some(a);
+            }
+            all
+        })
+    };
+    let paper = |f: &FactorResult| f.named_by_paper;
+    let every = |_: &FactorResult| true;
+    let logrank_paper = adjusted(|f| f.logrank_p, paper)?;
+    let permutation_paper = adjusted(|f| f.permutation_p, paper)?;
+    let logrank_all = adjusted(|f| f.logrank_p, every)?;
+    let permutation_all = adjusted(|f| f.permutation_p, every)?;
+    for (i, r) in results.iter_mut().enumerate() {
+        r.logrank_p_holm_paper = logrank_paper[i];
+        r.permutation_p_holm_paper = permutation_paper[i];
+        r.logrank_p_holm_all = logrank_all[i].unwrap_or(r.logrank_p);
+        r.permutation_p_holm_all = permutation_all[i].unwrap_or(r.permutation_p);
+    }
+    Ok(results)
+}
+
+/// Analyses one factor on the cohort; the adjusted p-values are left
+/// unadjusted until [`analyse_all`] has them all.
+fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, SurvivalError> {
     let times = cohort.survival_months();
     let deaths = cohort.deaths();
     let raw: Vec<usize> = cohort.patients().iter().map(factor.level_of).collect();
@@ -149,6 +196,10 @@ pub fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, Surviva
         logrank_df: test.df,
         logrank_p: test.p_value,
         permutation_p: permutation.p_value,
+        logrank_p_holm_paper: None,
+        permutation_p_holm_paper: None,
+        logrank_p_holm_all: test.p_value,
+        permutation_p_holm_all: permutation.p_value,
         permutation_method: match permutation.method {
             surv_engine::permutation::PermutationMethod::Exact { relabellings } => {
                 format!("exact ({relabellings} relabellings)")

@@ -224,6 +224,11 @@ fn every_claim_has_a_verdict_and_the_known_contradictions_are_found() {
     // precision (a different rounding route from the ledger's).
     for e in &r.ledger {
         if e.verdict == Verdict::AggregateOnly {
+            assert_eq!(
+                e.computed, None,
+                "{}: nothing computed for an unchecked claim",
+                e.id
+            );
             continue;
         }
         let agrees = match (e.computed, e.relation.as_str()) {
@@ -239,7 +244,7 @@ fn every_claim_has_a_verdict_and_the_known_contradictions_are_found() {
             (_, other) => panic!("{}: unknown relation {other}", e.id),
         };
         assert_eq!(
-            e.verdict == Verdict::Reproduced,
+            matches!(e.verdict, Verdict::Reproduced | Verdict::Consistent),
             agrees,
             "{}: verdict {:?}, computed {:?}, reported {}",
             e.id,
@@ -277,16 +282,190 @@ fn every_claim_has_a_verdict_and_the_known_contradictions_are_found() {
             .unwrap_or_else(|| panic!("no claim {id}"));
         assert_eq!(e.verdict, Verdict::Reproduced, "{id}: {}", e.note);
     }
-    // Aggregate-only claims are exactly the ones resting on aggregate facts.
+    // A claim no row carries is checked against the other stated numbers
+    // exactly when they determine it (a check, or a percentage of two stated
+    // counts); otherwise it is aggregate-only.
     for e in &r.ledger {
         let claim = r.claims.iter().find(|c| c.id == e.id).unwrap();
+        let on_aggregates = claim.quantity.starts_with("aggregate");
+        let determined = claim.check.is_some() || claim.quantity.starts_with("aggregate_percent:");
+        let expected = match (on_aggregates || claim.check.is_some(), determined) {
+            (false, _) => "rows",
+            (true, true) => "checked",
+            (true, false) => "unchecked",
+        };
+        let got = match e.verdict {
+            Verdict::Reproduced | Verdict::Discrepant => "rows",
+            Verdict::Consistent | Verdict::Inconsistent => "checked",
+            Verdict::AggregateOnly => "unchecked",
+        };
         assert_eq!(
-            e.verdict == Verdict::AggregateOnly,
-            claim.quantity.starts_with("aggregate"),
+            got, expected,
             "{}: verdict {:?} for quantity {}",
-            e.id,
-            e.verdict,
-            claim.quantity
+            e.id, e.verdict, claim.quantity
         );
     }
+}
+
+#[test]
+fn the_stated_numbers_are_checked_against_each_other() {
+    let r = Reproduction::build().unwrap();
+    let entry = |id: &str| {
+        r.ledger
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("no claim {id}"))
+    };
+    // 36 identified − 1 excluded = 35 analysed; 2018 − 2000 = the 18 years; 29/35 = 82.9 %.
+    for (id, arithmetic) in [
+        (
+            "abstract.cohort.identified",
+            "35 (patients analysed) + 1 (excluded) = 36",
+        ),
+        (
+            "abstract.cohort.excluded",
+            "36 (identified) − 35 (patients analysed) = 1",
+        ),
+        (
+            "abstract.period.years",
+            "2018 (study end year) − 2000 (study start year) = 18",
+        ),
+        (
+            "abstract.period.start_year",
+            "2018 (study end year) − 18 (study span years) = 2000",
+        ),
+        (
+            "results.staging.pet_ct_pct",
+            "29 (pet ct at diagnosis) / 35 (patients analysed) = 82.86 %",
+        ),
+        (
+            "results.staging.pet_ct_n",
+            "35 (patients analysed) − 6 (conventional staging) = 29",
+        ),
+    ] {
+        let e = entry(id);
+        assert_eq!(e.verdict, Verdict::Consistent, "{id}: {}", e.note);
+        assert!(e.note.contains(arithmetic), "{id}: {}", e.note);
+    }
+    // Nothing merely repeats the number it is compared with.
+    for e in &r.ledger {
+        if e.verdict == Verdict::AggregateOnly {
+            assert!(
+                e.computed.is_none() && e.note.contains("cannot be checked"),
+                "{}",
+                e.id
+            );
+        }
+    }
+    let unchecked = r
+        .ledger
+        .iter()
+        .filter(|e| e.verdict == Verdict::AggregateOnly)
+        .count();
+    assert!(
+        unchecked > 0 && unchecked < 20,
+        "{unchecked} claims cannot be checked"
+    );
+}
+
+#[test]
+fn every_percentage_has_its_grim_test() {
+    let r = Reproduction::build().unwrap();
+    let mut percentages = 0;
+    for e in &r.ledger {
+        let claim = r.claims.iter().find(|c| c.id == e.id).unwrap();
+        let kind = claim.quantity.split(':').next().unwrap();
+        match kind {
+            "percent" | "percent_of" | "aggregate_percent" => {
+                percentages += 1;
+                assert_eq!(
+                    e.grim,
+                    Some(true),
+                    "{}: {} with {:?}",
+                    e.id,
+                    e.reported,
+                    e.grim
+                );
+            }
+            // A Kaplan-Meier percentage is not k of n patients.
+            _ => assert_eq!(e.grim, None, "{}", e.id),
+        }
+    }
+    assert!(percentages >= 35, "{percentages} percentages");
+}
+
+#[test]
+fn adjusted_p_values_follow_holm_and_the_report_uses_them() {
+    let r = Reproduction::build().unwrap();
+    let paper: Vec<_> = r.univariate.iter().filter(|f| f.named_by_paper).collect();
+    assert_eq!(paper.len(), 5);
+    let m = r.univariate.len() as f64;
+    // Holm's smallest adjusted p is the smallest p times the number of tests.
+    let smallest = paper
+        .iter()
+        .min_by(|a, b| a.permutation_p.total_cmp(&b.permutation_p))
+        .unwrap();
+    assert_eq!(smallest.id, "rt_dose_ge7000");
+    assert!(
+        (smallest.permutation_p_holm_paper.unwrap() - 5.0 * smallest.permutation_p).abs() < 1e-12
+    );
+    let all_smallest = r
+        .univariate
+        .iter()
+        .min_by(|a, b| a.permutation_p.total_cmp(&b.permutation_p))
+        .unwrap();
+    assert!(
+        (all_smallest.permutation_p_holm_all - (m * all_smallest.permutation_p).min(1.0)).abs()
+            < 1e-12
+    );
+    for f in &r.univariate {
+        assert_eq!(
+            f.logrank_p_holm_paper.is_some(),
+            f.named_by_paper,
+            "{}",
+            f.id
+        );
+        assert!(f.permutation_p_holm_all >= f.permutation_p && f.logrank_p_holm_all >= f.logrank_p);
+        assert!(f.permutation_p_holm_all <= 1.0);
+    }
+    let report = r.report();
+    for fragment in [
+        "tests 15 factors; the paper names 5",
+        "permutation p = 0.038",
+        "Holm-adjusted across the paper's 5 factors 0.355 and 0.191",
+        "no factor reaches p < 0.05",
+        "patients 7, 16, 21, 22, 28 and 34 are both < 7000 cGy (RT dose) and ≤ 16 years (Age ≤ 16)",
+        "patient 18 is ≥ 7000 cGy (RT dose) but ≤ 16 years (Age ≤ 16)",
+        "over 7 within-strata relabellings",
+    ] {
+        assert!(
+            report.contains(fragment),
+            "REPRODUCTION.md lacks {fragment:?}"
+        );
+    }
+}
+
+#[test]
+fn the_only_near_identical_splits_are_rt_dose_and_age_16() {
+    let r = Reproduction::build().unwrap();
+    assert_eq!(r.overlaps.len(), 1, "{:?}", r.overlaps);
+    let o = &r.overlaps[0];
+    assert_eq!(
+        (o.first.as_str(), o.second.as_str()),
+        ("rt_dose_ge7000", "age_le16")
+    );
+    assert_eq!(o.together.patients, [7, 16, 21, 22, 28, 34]);
+    assert_eq!(o.apart.len(), 1);
+    assert_eq!(o.apart[0].patients, [18]);
+    // Counted from the rows independently: < 7000 cGy and ≤ 16 years.
+    let both: Vec<u32> = r
+        .cohort
+        .patients()
+        .iter()
+        .filter(|p| p.rt_dose_cgy < 7000 && p.age_years <= 16)
+        .map(|p| p.number)
+        .collect();
+    assert_eq!(both, o.together.patients);
+    assert_eq!(o.stratified.relabellings, Some(7));
+    assert_eq!(o.stratified.informative, 7);
 }

@@ -83,3 +83,18 @@ fn ledger() {
 fn figure_data() {
     pin!("figure1_json", json("figure1.json"));
 }
+
+#[test]
+fn overlaps() {
+    pin!("overlaps_json", json("overlaps.json"));
+}
+
+#[test]
+fn beyond_the_paper() {
+    let text = file("REPRODUCTION.md");
+    let start = text.find("## Beyond the paper").expect("the section");
+    let end = text[start..]
+        .find("\n## Figure 1")
+        .map_or(text.len(), |e| start + e);
+    pin!("beyond_md", text[start..end].to_owned());
+}

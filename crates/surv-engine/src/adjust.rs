@@ -13,7 +13,11 @@ use crate::error::SurvivalError;
 /// assert_eq!("BH".parse::<Adjustment>(), Ok(Adjustment::BenjaminiHochberg));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Adjustment {
     /// Holm (1979): the i-th smallest of m p-values times m − i + 1, made
     /// non-decreasing. Controls the family-wise error rate.
@@ -107,7 +111,10 @@ mod tests {
         for (got, want) in bh.iter().zip([0.02, 0.04, 0.04, 0.02]) {
             assert!((got - want).abs() < 1e-15, "{bh:?}");
         }
-        assert_eq!(adjust_p_values(&[], Adjustment::Holm).unwrap(), Vec::<f64>::new());
+        assert_eq!(
+            adjust_p_values(&[], Adjustment::Holm).unwrap(),
+            Vec::<f64>::new()
+        );
         assert!(adjust_p_values(&[0.5, f64::NAN], Adjustment::Holm).is_err());
         assert!(adjust_p_values(&[1.5], Adjustment::BenjaminiHochberg).is_err());
     }

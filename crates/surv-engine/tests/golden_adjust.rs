@@ -15,7 +15,10 @@ fn p_adjust_matches_r() {
     for case in cases {
         let id = case["id"].as_str().unwrap();
         let p: Vec<f64> = nums(&case["p"]).into_iter().map(Option::unwrap).collect();
-        for (key, method) in [("holm", Adjustment::Holm), ("BH", Adjustment::BenjaminiHochberg)] {
+        for (key, method) in [
+            ("holm", Adjustment::Holm),
+            ("BH", Adjustment::BenjaminiHochberg),
+        ] {
             let got = adjust_p_values(&p, method).unwrap();
             let got: Vec<Option<f64>> = got.into_iter().map(Some).collect();
             r.series(&format!("{id} {key}"), &nums(&case[key]), &got);
