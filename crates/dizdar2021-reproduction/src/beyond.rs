@@ -28,6 +28,14 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// A factor's label, from its id.
+fn label(factors: &[FactorResult], id: &str) -> String {
+    factors
+        .iter()
+        .find(|f| f.id == id)
+        .map_or(id.to_owned(), |f| f.label.clone())
+}
+
 fn patients(numbers: &[u32]) -> String {
     let listed: Vec<String> = numbers.iter().map(u32::to_string).collect();
     match numbers.len() {
@@ -129,14 +137,8 @@ pub fn markdown(factors: &[FactorResult], overlaps: &[Overlap]) -> String {
             }
         );
     }
-    let label = |id: &str| {
-        factors
-            .iter()
-            .find(|f| f.id == id)
-            .map_or(id.to_owned(), |f| f.label.clone())
-    };
     for o in overlaps {
-        let (first, second) = (label(&o.first), label(&o.second));
+        let (first, second) = (label(factors, &o.first), label(factors, &o.second));
         let t = &o.together;
         let _ = write!(
             out,
@@ -212,12 +214,7 @@ pub fn summary(factors: &[FactorResult], overlaps: &[Overlap]) -> String {
         out.push_str(".\n");
     }
     for o in overlaps {
-        let label = |id: &str| {
-            factors
-                .iter()
-                .find(|f| f.id == id)
-                .map_or(id.to_owned(), |f| f.label.clone())
-        };
+        let label = |id: &str| label(factors, id);
         let apart: Vec<u32> = o
             .apart
             .iter()

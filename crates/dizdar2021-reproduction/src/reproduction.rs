@@ -64,8 +64,9 @@ impl Reproduction {
         let claims = claims::parse(claims::CLAIMS_TOML).map_err(ReportError::Claims)?;
         let summary = cohort.summary();
         let survival = survival_summary::summarise(&cohort)?;
-        let univariate = univariate::analyse_all(&cohort, &factors::all())?;
-        let overlaps = overlap::find(&cohort, &factors::all())?;
+        let factors = factors::all();
+        let univariate = univariate::analyse_all(&cohort, &factors)?;
+        let overlaps = overlap::find(&cohort, &factors)?;
         let by_id: BTreeMap<String, FactorResult> = univariate
             .iter()
             .map(|f| (f.id.clone(), f.clone()))

@@ -37,12 +37,12 @@ use crate::order;
 pub struct SurvivalData<'a> {
     times: &'a [f64],
     events: &'a [bool],
-    groups: Option<Groups<'a>>,
+    groups: Option<GroupCodes<'a>>,
     strata: Option<Strata<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Groups<'a> {
+struct GroupCodes<'a> {
     codes: &'a [u32],
     sizes: Vec<usize>,
 }
@@ -85,7 +85,7 @@ impl<'a> SurvivalData<'a> {
             return Err(SurvivalError::EmptyGroup { group: g as u32 });
         }
         Ok(SurvivalData {
-            groups: Some(Groups { codes, sizes }),
+            groups: Some(GroupCodes { codes, sizes }),
             ..self
         })
     }

@@ -98,21 +98,29 @@ pub(crate) struct Parsed {
 }
 
 impl Parsed {
+    /// The frame's rows that are data, not blank lines, ascending.
+    pub(crate) fn data_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        // Both ascending: one merged walk, no lookup per row.
+        let mut blank = self.blank.iter().peekable();
+        (0..self.frame.height()).filter(move |r| {
+            let is_blank = blank.peek() == Some(&r);
+            if is_blank {
+                blank.next();
+            }
+            !is_blank
+        })
+    }
+
     /// The frame without its blank-line rows.
     pub(crate) fn without_blank_lines(self) -> Result<DataFrame, PolarsError> {
         if self.blank.is_empty() {
             return Ok(self.frame);
         }
-        let mut blank = self.blank.iter().peekable();
-        let keep: BooleanChunked = (0..self.frame.height())
-            .map(|r| {
-                let is_blank = blank.peek() == Some(&&r);
-                if is_blank {
-                    blank.next();
-                }
-                Some(!is_blank)
-            })
-            .collect();
+        let mut keep = vec![false; self.frame.height()];
+        for r in self.data_rows() {
+            keep[r] = true;
+        }
+        let keep: BooleanChunked = keep.into_iter().map(Some).collect();
         self.frame.filter(&keep)
     }
 }

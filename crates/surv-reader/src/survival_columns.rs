@@ -14,7 +14,7 @@ use polars::prelude::*;
 
 use crate::error::ReadError;
 use crate::shape;
-use crate::source::{self, Format, Typing};
+use crate::source::{self, Format, Parsed, Typing};
 
 /// Which columns to read, and how to read the event.
 ///
@@ -141,8 +141,7 @@ impl SurvivalTable {
     ) -> Result<SurvivalTable, ReadError> {
         let used = spec.used_columns();
         let parsed = source::parse(name, format, &bytes, Some(&used), Typing::Inferred)?;
-        from_frame(name, &parsed.frame, &parsed.blank, spec)
-            .map_err(|e| as_found(e, format, &bytes))
+        from_frame(name, &parsed, spec).map_err(|e| as_found(e, format, &bytes))
     }
 }
 
@@ -298,11 +297,11 @@ impl<'a> Cells<'a> {
 
 fn from_frame(
     source: &str,
-    frame: &DataFrame,
-    blank: &[usize],
+    parsed: &Parsed,
     spec: &ColumnSpec,
 ) -> Result<SurvivalTable, ReadError> {
-    let n = frame.height() - blank.len();
+    let frame = &parsed.frame;
+    let n = frame.height() - parsed.blank.len();
     if n == 0 {
         return Err(ReadError::Empty {
             path: source.to_owned(),
@@ -332,15 +331,9 @@ fn from_frame(
         .flatten()
         .chain(covariates.iter())
         .collect();
-    let mut blank = blank.iter().peekable();
-    let kept: Vec<usize> = (0..frame.height())
-        .filter(|&r| {
-            if blank.peek() == Some(&&r) {
-                blank.next();
-                return false;
-            }
-            used.iter().all(|c| !c.missing(r))
-        })
+    let kept: Vec<usize> = parsed
+        .data_rows()
+        .filter(|&r| used.iter().all(|c| !c.missing(r)))
         .collect();
     if kept.is_empty() {
         return Err(ReadError::AllRowsMissing {

@@ -39,20 +39,8 @@ impl TextTable {
     /// ```
     pub fn from_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Result<TextTable, ReadError> {
         let parsed = source::parse(name, format, &bytes, None, Typing::Text)?;
+        let kept: Vec<usize> = parsed.data_rows().collect();
         let frame = parsed.frame;
-        let kept: Vec<usize> = {
-            let mut blank = parsed.blank.iter().peekable();
-            (0..frame.height())
-                .filter(|r| {
-                    if blank.peek() == Some(&r) {
-                        blank.next();
-                        false
-                    } else {
-                        true
-                    }
-                })
-                .collect()
-        };
         if kept.is_empty() {
             return Err(ReadError::Empty {
                 path: name.to_owned(),
