@@ -85,13 +85,6 @@ const CSV_COLUMNS: &[&str] = &[
     "p_value",
 ];
 
-fn ties_name(t: Ties) -> &'static str {
-    match t {
-        Ties::Efron => "efron",
-        Ties::Breslow => "breslow",
-    }
-}
-
 /// A Cox fit in `format`.
 ///
 /// CSV rows, by `kind`: `coefficient` (estimate = coef, with its standard
@@ -247,7 +240,7 @@ fn table(o: &CoxOutput<'_>) -> String {
         "n = {}, number of events = {} ({} ties)\n",
         f.n,
         f.n_events,
-        ties_name(f.ties)
+        f.ties.r_name()
     );
     out.push_str(&text::aligned(
         &[

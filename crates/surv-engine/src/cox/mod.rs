@@ -47,10 +47,19 @@ impl std::str::FromStr for Ties {
 
     /// Parses `efron` or `breslow`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "efron" => Ok(Ties::Efron),
-            "breslow" => Ok(Ties::Breslow),
-            other => Err(format!("`{other}`; expected efron or breslow")),
+        [Ties::Efron, Ties::Breslow]
+            .into_iter()
+            .find(|t| t.r_name() == s)
+            .ok_or_else(|| format!("`{s}`; expected efron or breslow"))
+    }
+}
+
+impl Ties {
+    /// R's name for it: `efron` or `breslow`.
+    pub fn r_name(self) -> &'static str {
+        match self {
+            Ties::Efron => "efron",
+            Ties::Breslow => "breslow",
         }
     }
 }

@@ -40,13 +40,15 @@ impl std::str::FromStr for TimeTransform {
 
     /// Parses R's names: `km`, `identity`, `rank`, `log`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "km" => Ok(TimeTransform::Km),
-            "identity" => Ok(TimeTransform::Identity),
-            "rank" => Ok(TimeTransform::Rank),
-            "log" => Ok(TimeTransform::Log),
-            other => Err(format!("`{other}`; expected km, identity, rank or log")),
-        }
+        [
+            TimeTransform::Km,
+            TimeTransform::Identity,
+            TimeTransform::Rank,
+            TimeTransform::Log,
+        ]
+        .into_iter()
+        .find(|t| t.r_name() == s)
+        .ok_or_else(|| format!("`{s}`; expected km, identity, rank or log"))
     }
 }
 
