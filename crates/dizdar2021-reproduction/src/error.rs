@@ -15,7 +15,7 @@ pub enum ReportError {
     /// An estimate failed.
     Survival(surv_engine::SurvivalError),
     /// The figure could not be drawn.
-    Figure(String),
+    Figure(surv_render::plot::PlotError),
     /// A file could not be written.
     Io {
         /// The file.

@@ -3,7 +3,7 @@
 //! and the 2- and 4-year estimates marked. Drawn by `surv-render`'s plot, the
 //! code that draws `npcsurv km --plot`.
 
-use surv_render::plot::{self, FigureData, Labels};
+use surv_render::plot::{self, FigureData, Labels, Landmark, PlotError, PlotOptions};
 
 use crate::survival_summary::{LANDMARKS_MONTHS, SurvivalSummary};
 
@@ -11,12 +11,14 @@ use crate::survival_summary::{LANDMARKS_MONTHS, SurvivalSummary};
 pub const TICK_MONTHS: f64 = 12.0;
 
 /// The numbers Figure 1 draws.
-pub fn data(summary: &SurvivalSummary) -> FigureData {
-    plot::data(
-        &[(None, &summary.curve)],
-        Some(TICK_MONTHS),
-        &LANDMARKS_MONTHS,
-    )
+pub fn data(summary: &SurvivalSummary) -> Result<FigureData, PlotError> {
+    let options = PlotOptions {
+        conf_band: true,
+        time_breaks: Some(TICK_MONTHS),
+        landmarks: LANDMARKS_MONTHS.to_vec(),
+        ..PlotOptions::default()
+    };
+    plot::data(&[(None, &summary.curve)], &options)
 }
 
 /// Figure 1's title.
@@ -28,19 +30,24 @@ pub fn title(summary: &SurvivalSummary) -> String {
 }
 
 /// Figure 1 as an SVG document.
-pub fn svg(summary: &SurvivalSummary, figure: &FigureData) -> Result<String, String> {
+pub fn svg(summary: &SurvivalSummary, figure: &FigureData) -> Result<String, PlotError> {
     let title = title(summary);
-    let landmark = |t: f64, s: f64, lo: Option<f64>, hi: Option<f64>| {
-        let ci = match (lo, hi) {
+    let landmark = |mark: &Landmark| {
+        let ci = match (mark.lower, mark.upper) {
             (Some(lo), Some(hi)) => format!(" (95% CI {:.0}-{:.0}%)", lo * 100.0, hi * 100.0),
             _ => String::new(),
         };
-        format!("{:.0}-year OS {:.1}%{ci}", t / 12.0, s * 100.0)
+        format!(
+            "{:.0}-year OS {:.1}%{ci}",
+            mark.time / 12.0,
+            mark.survival * 100.0
+        )
     };
     let labels = Labels {
-        title: &title,
+        title: Some(&title),
         x: "Months from diagnosis",
         y: "Overall survival",
+        legend: None,
         landmark: Some(&landmark),
     };
     plot::svg(figure, &labels)

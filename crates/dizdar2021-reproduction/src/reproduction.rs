@@ -9,7 +9,7 @@ use dizdar2021_cohort::{AggregateFacts, Cohort, CohortSummary, dizdar2021};
 
 use crate::claims::{self, Claim, Context, LedgerEntry, Verdict};
 use crate::error::ReportError;
-use surv_render::plot::FigureData;
+use surv_render::plot::{self, FigureData, ImageFormat};
 
 use crate::figure;
 use crate::overlap::{self, Overlap};
@@ -79,7 +79,7 @@ impl Reproduction {
         };
         let ledger = claims::ledger(&claims, &cx).map_err(ReportError::Claims)?;
         let table1 = table1::rows(&summary, &claims, &aggregates);
-        let figure = figure::data(&survival);
+        let figure = figure::data(&survival).map_err(ReportError::Figure)?;
         Ok(Reproduction {
             cohort,
             summary,
@@ -133,6 +133,18 @@ impl Reproduction {
         ])
     }
 
+    /// Figure 1 as a 300 dpi PNG and as a PDF, rendered from the SVG of
+    /// [`Reproduction::files`]: (file name, bytes).
+    pub fn images(&self) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
+        let svg = figure::svg(&self.survival, &self.figure).map_err(ReportError::Figure)?;
+        let encode =
+            |format| plot::encode(&svg, format, plot::DEFAULT_DPI).map_err(ReportError::Figure);
+        Ok(vec![
+            ("figure1.png", encode(ImageFormat::Png)?),
+            ("figure1.pdf", encode(ImageFormat::Pdf)?),
+        ])
+    }
+
     /// Writes every file into `dir` (created if needed).
     pub fn write_to(&self, dir: &Path) -> Result<Vec<String>, ReportError> {
         let io = |path: &Path, source| ReportError::Io {
@@ -141,7 +153,11 @@ impl Reproduction {
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let mut written = Vec::new();
-        for (name, contents) in self.files()? {
+        let text = self
+            .files()?
+            .into_iter()
+            .map(|(name, contents)| (name, contents.into_bytes()));
+        for (name, contents) in text.chain(self.images()?) {
             let path = dir.join(name);
             std::fs::write(&path, contents).map_err(|e| io(&path, e))?;
             written.push(name.to_owned());

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use surv_engine::{ConfType, Ties, TimeTransform};
 use surv_render::OutputFormat;
+use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow};
 
 /// Survival analysis that agrees with R's survival package, on any CSV, TSV or
 /// Parquet cohort file.
@@ -43,7 +44,7 @@ pub enum Command {
     /// Kaplan-Meier curves, as R's survfit and summary.survfit.
     ///
     /// Example: npcsurv km cohort.csv --time months --event died --group arm --at 24,48
-    Km(KmArgs),
+    Km(Box<KmArgs>),
     /// Log-rank and G-rho tests between groups, as R's survdiff.
     ///
     /// Example: npcsurv logrank cohort.csv --time months --event status --event-value 2 --group arm --permutation
@@ -87,9 +88,66 @@ pub struct KmArgs {
     /// Restricted mean survival up to this time.
     #[arg(long, value_parser = time_point)]
     pub rmean: Option<f64>,
-    /// Also draw the curves (with the number at risk) to this SVG file.
-    #[arg(long)]
+    /// Also draw the curves, with the number at risk under them, to this file.
+    /// Its extension chooses the format: .svg, .png or .pdf.
+    #[arg(long, value_parser = figure_path)]
     pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub figure: FigureArgs,
+}
+
+/// How `km --plot` draws; each flag needs --plot, so none is silently ignored.
+#[derive(Args)]
+#[command(next_help_heading = "Figure (with --plot)")]
+pub struct FigureArgs {
+    /// Draw each curve's confidence band (translucent, in its colour).
+    #[arg(long, requires = "plot")]
+    pub conf_band: bool,
+    /// Leave the test's p-value off the plot (it is shown with --group).
+    #[arg(long, requires = "plot", requires = "group")]
+    pub no_pval: bool,
+    /// G-rho exponent of the test on the plot: 0 log-rank (default), 1 Peto-Peto.
+    #[arg(
+        long,
+        requires = "plot",
+        requires = "group",
+        conflicts_with = "no_pval"
+    )]
+    pub rho: Option<f64>,
+    /// Stratify the test on the plot by this column (the curves are not).
+    #[arg(
+        long,
+        requires = "plot",
+        requires = "group",
+        conflicts_with = "no_pval"
+    )]
+    pub strata: Option<String>,
+    /// Rows under the number at risk, comma-separated: cumulative-events,
+    /// censored (the KMunicate layout).
+    #[arg(long, value_delimiter = ',', value_parser = extra_risk_row, requires = "plot")]
+    pub risk_table: Vec<RiskRow>,
+    /// Title above the plot (default: none; journals put it in the caption).
+    #[arg(long, requires = "plot")]
+    pub title: Option<String>,
+    /// x-axis label (default: the time column's name).
+    #[arg(long, requires = "plot")]
+    pub xlab: Option<String>,
+    /// y-axis label (default: Survival probability).
+    #[arg(long, requires = "plot")]
+    pub ylab: Option<String>,
+    /// Spacing of the x-axis ticks and of the table's columns, in time units
+    /// (as survminer's break.time.by; default: about ten round ticks).
+    #[arg(long, value_parser = positive, requires = "plot")]
+    pub time_breaks: Option<f64>,
+    /// End of the x axis; the curves are cut there.
+    #[arg(long, value_parser = positive, requires = "plot")]
+    pub xlim: Option<f64>,
+    /// Names of the groups on the plot, comma-separated: level=name,…
+    #[arg(long, value_delimiter = ',', value_parser = level_label, requires = "plot", requires = "group")]
+    pub labels: Vec<(String, String)>,
+    /// Resolution of a .png figure, dots per inch (the figure is 7 inches wide).
+    #[arg(long, value_parser = dpi, requires = "plot")]
+    pub dpi: Option<f64>,
 }
 
 #[derive(Args)]
@@ -180,6 +238,53 @@ fn time_point(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{text}` is not a time; expected a finite number ≥ 0"
         )),
+    }
+}
+
+/// A figure file whose extension names its format.
+fn figure_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    ImageFormat::from_path(&path).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// A row added under the number at risk.
+fn extra_risk_row(text: &str) -> Result<RiskRow, String> {
+    match text.parse()? {
+        RiskRow::AtRisk => Err("the number at risk is always shown; \
+            expected cumulative-events or censored"
+            .to_owned()),
+        row => Ok(row),
+    }
+}
+
+/// A finite number > 0.
+fn positive(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("`{text}`; expected a finite number > 0")),
+    }
+}
+
+/// A PNG resolution.
+fn dpi(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if DPI_RANGE.contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{text}`; expected a resolution from {} to {} dpi",
+            DPI_RANGE.start(),
+            DPI_RANGE.end()
+        )),
+    }
+}
+
+/// `level=name`.
+fn level_label(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((level, name)) if !name.trim().is_empty() => {
+            Ok((level.to_owned(), name.trim().to_owned()))
+        }
+        _ => Err(format!("`{text}`; expected level=name")),
     }
 }
 

@@ -6,6 +6,7 @@ use dizdar2021_cohort::LoadError;
 use dizdar2021_reproduction::ReportError;
 use surv_engine::SurvivalError;
 use surv_reader::ReadError;
+use surv_render::plot::PlotError;
 
 /// A failed command.
 #[derive(Debug)]
@@ -20,6 +21,20 @@ pub enum CliError {
         source: String,
         /// What the engine said.
         error: SurvivalError,
+    },
+    /// The figure cannot be drawn as asked (exit 2; 1 if rendering itself failed).
+    Plot {
+        /// The figure file.
+        path: String,
+        /// What the renderer said.
+        error: PlotError,
+    },
+    /// A flag's value does not fit the data (exit 2).
+    Flag {
+        /// The flag, as typed.
+        flag: &'static str,
+        /// What is wrong with it.
+        message: String,
     },
     /// The paper's reproduction failed (exit 1: its data are built in).
     Reproduction(ReportError),
@@ -36,7 +51,15 @@ impl CliError {
     /// 2 for what the user can fix in the input or the command line, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Read(_) | CliError::Cohort(_) | CliError::Analysis { .. } => 2,
+            CliError::Plot {
+                error: PlotError::Render { .. },
+                ..
+            } => 1,
+            CliError::Read(_)
+            | CliError::Cohort(_)
+            | CliError::Analysis { .. }
+            | CliError::Plot { .. }
+            | CliError::Flag { .. } => 2,
             CliError::Reproduction(_) | CliError::Write { .. } => 1,
         }
     }
@@ -56,6 +79,8 @@ impl fmt::Display for CliError {
             CliError::Read(e) => write!(f, "{e}"),
             CliError::Cohort(e) => write!(f, "{e}"),
             CliError::Analysis { source, error } => write!(f, "{source}: {error}"),
+            CliError::Plot { path, error } => write!(f, "{path}: {error}"),
+            CliError::Flag { flag, message } => write!(f, "{flag}: {message}"),
             CliError::Reproduction(e) => write!(f, "{e}"),
             CliError::Write { path, reason } => write!(f, "{path}: cannot write: {reason}"),
         }

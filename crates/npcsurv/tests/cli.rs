@@ -532,6 +532,8 @@ fn km_plot_writes_an_svg() {
     assert!(
         svg.starts_with("<svg") && svg.contains("Maintained") && svg.contains("Number at risk")
     );
+    // The default title names no path.
+    assert!(!svg.contains("aml.csv"));
     let out = npcsurv(&[
         "km",
         "fixtures/golden/data/aml.csv",

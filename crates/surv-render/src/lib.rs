@@ -1,6 +1,6 @@
 //! Renders survival results for people and programs: aligned text tables, JSON
-//! and tidy CSV ([`km`], [`logrank`], [`cox`]), and Kaplan-Meier plots as SVG
-//! ([`plot`]).
+//! and tidy CSV ([`km`], [`logrank`], [`cox`]), and Kaplan-Meier figures as
+//! SVG, PNG or PDF ([`plot`]).
 //!
 //! It computes nothing: every number it prints comes from the `surv-engine`
 //! types handed to it, and it reads no files. JSON and CSV are written by

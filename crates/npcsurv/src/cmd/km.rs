@@ -1,17 +1,35 @@
 //! `npcsurv km`: Kaplan-Meier curves, with the curve at chosen times, the
-//! restricted mean and a plot.
+//! restricted mean and a figure.
 
-use surv_engine::{KmConfig, SurvivalData, kaplan_meier, kaplan_meier_by_group};
+use std::path::Path;
+
+use surv_engine::{
+    KmConfig, KmCurve, LogRankConfig, SurvivalData, kaplan_meier, kaplan_meier_by_group, log_rank,
+};
+use surv_reader::SurvivalTable;
 use surv_render::km::{self, KmCurveOutput};
-use surv_render::plot;
+use surv_render::plot::{self, DEFAULT_DPI, ImageFormat, PlotOptions, PlottedTest, RiskRow};
 
-use crate::args::KmArgs;
+use crate::args::{FigureArgs, KmArgs};
 use crate::error::CliError;
 use crate::input;
 
 pub fn run(args: KmArgs) -> Result<(), CliError> {
+    if let (Some(path), Some(_)) = (&args.plot, args.figure.dpi) {
+        // Only a bitmap has a resolution; refusing beats ignoring.
+        if ImageFormat::from_path(path).ok() != Some(ImageFormat::Png) {
+            return Err(CliError::Flag {
+                flag: "--dpi",
+                message: format!(
+                    "sets the resolution of a .png figure, and {} is not one",
+                    path.display()
+                ),
+            });
+        }
+    }
     let mut spec = input::spec(&args.input);
     spec.group = args.group.clone();
+    spec.strata = args.figure.strata.clone();
     let table = input::read(&args.input, &spec)?;
     let analysis = CliError::analysis(&table.source);
     let config = KmConfig {
@@ -49,25 +67,104 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, CliError>>()?;
     if let Some(path) = &args.plot {
-        let labelled: Vec<(Option<String>, &surv_engine::KmCurve)> = labels
-            .iter()
-            .map(|l| l.map(str::to_owned))
-            .zip(curves.iter())
-            .collect();
-        let figure = plot::data(&labelled, None, &[]);
-        let title = format!("Kaplan-Meier estimate: {}", table.source);
-        let labels = plot::Labels {
-            title: &title,
-            x: &args.input.time,
-            y: "Survival",
-            landmark: None,
-        };
-        let write_error = |reason: String| CliError::Write {
-            path: path.display().to_string(),
-            reason,
-        };
-        let svg = plot::svg(&figure, &labels).map_err(write_error)?;
-        std::fs::write(path, svg).map_err(|e| write_error(e.to_string()))?;
+        let test = plotted_test(&args, &table)?;
+        let named = names(&args.figure, &labels)?;
+        let labelled: Vec<(Option<String>, &KmCurve)> = named.into_iter().zip(&curves).collect();
+        draw(path, &args, &labelled, test)?;
     }
     input::print(&km::render(&outputs, table.n_dropped, args.input.format))
+}
+
+/// The test printed on a grouped plot: the log-rank, or the G-rho and strata
+/// asked for, on the same rows as the curves.
+fn plotted_test(args: &KmArgs, table: &SurvivalTable) -> Result<Option<PlottedTest>, CliError> {
+    let Some(groups) = &table.group else {
+        return Ok(None);
+    };
+    if args.figure.no_pval {
+        return Ok(None);
+    }
+    let analysis = CliError::analysis(&table.source);
+    let mut data = SurvivalData::new(&table.time, &table.event)
+        .and_then(|d| d.with_groups(&groups.codes))
+        .map_err(&analysis)?;
+    if let Some(strata) = &table.strata {
+        data = data.with_strata(&strata.codes).map_err(&analysis)?;
+    }
+    let rho = args.figure.rho.unwrap_or(0.0);
+    let test = log_rank(&data, &LogRankConfig { rho }).map_err(&analysis)?;
+    Ok(Some(PlottedTest {
+        p_value: test.p_value,
+        rho,
+        stratified: table.strata.is_some(),
+    }))
+}
+
+/// Each curve's name on the plot: its level, or the name --labels gives it.
+fn names(figure: &FigureArgs, levels: &[Option<&str>]) -> Result<Vec<Option<String>>, CliError> {
+    for (level, _) in &figure.labels {
+        if !levels.contains(&Some(level.as_str())) {
+            let known: Vec<&str> = levels.iter().flatten().copied().collect();
+            return Err(CliError::Flag {
+                flag: "--labels",
+                message: format!("no group `{level}`; the groups are {}", known.join(", ")),
+            });
+        }
+    }
+    Ok(levels
+        .iter()
+        .map(|level| {
+            level.map(|level| {
+                figure
+                    .labels
+                    .iter()
+                    .rev()
+                    .find(|(l, _)| l == level)
+                    .map_or_else(|| level.to_owned(), |(_, name)| name.clone())
+            })
+        })
+        .collect())
+}
+
+fn draw(
+    path: &Path,
+    args: &KmArgs,
+    curves: &[(Option<String>, &KmCurve)],
+    test: Option<PlottedTest>,
+) -> Result<(), CliError> {
+    let figure = &args.figure;
+    let plot_error = |error| CliError::Plot {
+        path: path.display().to_string(),
+        error,
+    };
+    let mut risk_table = vec![RiskRow::AtRisk];
+    for &row in &figure.risk_table {
+        if !risk_table.contains(&row) {
+            risk_table.push(row);
+        }
+    }
+    let options = PlotOptions {
+        conf_band: figure.conf_band,
+        risk_table,
+        time_breaks: figure.time_breaks,
+        xlim: figure.xlim,
+        landmarks: Vec::new(),
+        test,
+    };
+    let data = plot::data(curves, &options).map_err(plot_error)?;
+    let labels = plot::Labels {
+        title: figure.title.as_deref(),
+        x: figure.xlab.as_deref().unwrap_or(&args.input.time),
+        y: figure.ylab.as_deref().unwrap_or("Survival probability"),
+        legend: args.group.as_deref(),
+        landmark: None,
+    };
+    let svg = plot::svg(&data, &labels).map_err(plot_error)?;
+    let format = ImageFormat::from_path(path).map_err(plot_error)?;
+    let bytes =
+        plot::encode(&svg, format, figure.dpi.unwrap_or(DEFAULT_DPI)).map_err(plot_error)?;
+    std::fs::write(path, bytes).map_err(|e| CliError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
 }

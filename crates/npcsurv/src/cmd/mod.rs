@@ -13,7 +13,7 @@ use crate::error::CliError;
 /// Runs the command of `cli`.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Km(args) => km::run(args),
+        Command::Km(args) => km::run(*args),
         Command::Logrank(args) => logrank::run(args),
         Command::Cox(args) => cox::run(args),
         Command::Power(args) => power::run(args),
