@@ -40,7 +40,7 @@ pub fn svg(summary: &SurvivalSummary, figure: &FigureData) -> Result<String, Plo
         format!(
             "{:.0}-year OS {:.1}%{ci}",
             mark.time / 12.0,
-            mark.survival * 100.0
+            mark.estimate * 100.0
         )
     };
     let labels = Labels {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use surv_engine::{ConfType, Ties, TimeTransform};
 use surv_render::OutputFormat;
-use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow};
+use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow, Scale};
 
 /// Survival analysis that agrees with R's survival package, on any CSV, TSV or
 /// Parquet cohort file.
@@ -126,13 +126,19 @@ pub struct FigureArgs {
     /// censored (the KMunicate layout).
     #[arg(long, value_delimiter = ',', value_parser = extra_risk_row, requires = "plot")]
     pub risk_table: Vec<RiskRow>,
+    /// What the curves show: surv (survival, falling from 100%) or event
+    /// (1 − survival, the cumulative probability of the event, as survminer's
+    /// fun = "event").
+    #[arg(long, default_value = "surv", requires = "plot")]
+    pub fun: Scale,
     /// Title above the plot (default: none; journals put it in the caption).
     #[arg(long, requires = "plot")]
     pub title: Option<String>,
     /// x-axis label (default: the time column's name).
     #[arg(long, requires = "plot")]
     pub xlab: Option<String>,
-    /// y-axis label (default: Survival probability).
+    /// y-axis label (default: Survival probability, or Cumulative event
+    /// probability with --fun event).
     #[arg(long, requires = "plot")]
     pub ylab: Option<String>,
     /// Spacing of the x-axis ticks and of the table's columns, in time units

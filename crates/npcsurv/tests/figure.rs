@@ -160,3 +160,26 @@ fn figure_flags_that_cannot_take_effect_are_refused() {
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn the_event_scale_and_a_single_group_plot_as_asked() {
+    let path = temp("event.svg");
+    let out = km_plot(&path, &["--fun", "event"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text_of(&svg, "y-title").unwrap(),
+        "Cumulative event probability"
+    );
+    // One group has no test to show: the figure is drawn and the user told.
+    let one = temp("one.csv");
+    std::fs::write(&one, "t,e,g\n1,1,a\n2,0,a\n3,1,a\n").unwrap();
+    let one_text = one.display().to_string();
+    let path_text = path.display().to_string();
+    let out = npcsurv(&[
+        "km", &one_text, "--time", "t", "--event", "e", "--group", "g", "--plot", &path_text,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("one group only"));
+    assert!(text_of(&std::fs::read_to_string(&path).unwrap(), "test").is_none());
+}

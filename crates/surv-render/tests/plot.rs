@@ -460,3 +460,72 @@ fn snapshot_six_groups() {
     let (_, svg) = figure(&labelled(&curves, &names), &full_options());
     insta::assert_snapshot!("six_groups", svg);
 }
+
+#[test]
+fn the_event_scale_draws_one_minus_survival_rising_from_zero() {
+    let curves = groups(2);
+    let named = labelled(&curves, &["A", "B"]);
+    let survival = plot::data(&named, &full_options()).unwrap();
+    let event_options = PlotOptions {
+        scale: plot::Scale::Event,
+        ..full_options()
+    };
+    let event = plot::data(&named, &event_options).unwrap();
+    assert!(!survival.rising && event.rising);
+    for (s, e) in survival.curves.iter().zip(&event.curves) {
+        assert_eq!(e.steps[0], (0.0, 0.0));
+        assert_eq!(s.steps.len(), e.steps.len());
+        for (&(ts, vs), &(te, ve)) in s.steps.iter().zip(&e.steps) {
+            assert_eq!(ts, te);
+            assert!((1.0 - vs - ve).abs() < 1e-15);
+        }
+        for (&(_, lo, hi), &(_, elo, ehi)) in s.band.iter().zip(&e.band) {
+            assert!((1.0 - hi - elo).abs() < 1e-15 && (1.0 - lo - ehi).abs() < 1e-15);
+        }
+        // The table counts people, whatever the scale.
+        assert_eq!(s.table, e.table);
+    }
+    let svg = plot::svg(&event, &labels()).unwrap();
+    assert_eq!(texts(&svg, "test"), ["Log-rank p = 0.0013"]);
+}
+
+#[test]
+fn the_test_moves_out_of_the_way_of_the_curves() {
+    // A group that dies at once fills the bottom-left corner; a group that
+    // never dies fills the top-right one: the test goes above the plot.
+    let fast = {
+        let data = SurvivalData::new(&[0.5, 0.6, 0.7, 0.8], &[true, true, true, true]).unwrap();
+        kaplan_meier(&data, &KmConfig::default()).unwrap()
+    };
+    let flat = {
+        let data = SurvivalData::new(&[10.0, 20.0, 30.0], &[false, false, false]).unwrap();
+        kaplan_meier(&data, &KmConfig::default()).unwrap()
+    };
+    let options = PlotOptions {
+        test: Some(TEST),
+        ..PlotOptions::default()
+    };
+    let both = [
+        (Some("fast".to_owned()), &fast),
+        (Some("flat".to_owned()), &flat),
+    ];
+    let (_, svg) = figure(&both, &options);
+    let all = elements(&svg);
+    let test = with_class(&all, "test");
+    let (axes, _) = in_group(&svg, "axes");
+    assert!(
+        number(test[0], "y") < number(&axes[0], "y1"),
+        "above the plot"
+    );
+    // With the flat curve alone beside a falling one, the bottom-left is free.
+    let falling = curve(40, 0.05, 3);
+    let pair = [
+        (Some("a".to_owned()), &falling),
+        (Some("flat".to_owned()), &flat),
+    ];
+    let (_, svg) = figure(&pair, &options);
+    let all = elements(&svg);
+    let test = with_class(&all, "test");
+    assert_eq!(test[0]["text-anchor"], "start");
+    assert!(number(test[0], "y") > number(&in_group(&svg, "axes").0[0], "y1"));
+}

@@ -8,7 +8,7 @@ use surv_engine::{
 };
 use surv_reader::SurvivalTable;
 use surv_render::km::{self, KmCurveOutput};
-use surv_render::plot::{self, DEFAULT_DPI, ImageFormat, PlotOptions, PlottedTest, RiskRow};
+use surv_render::plot::{self, DEFAULT_DPI, ImageFormat, PlotOptions, PlottedTest, RiskRow, Scale};
 
 use crate::args::{FigureArgs, KmArgs};
 use crate::error::CliError;
@@ -84,6 +84,14 @@ fn plotted_test(args: &KmArgs, table: &SurvivalTable) -> Result<Option<PlottedTe
     if args.figure.no_pval {
         return Ok(None);
     }
+    if groups.levels.len() < 2 {
+        input::warn(&format!(
+            "{}: one group only ({}), so the plot shows no test",
+            table.source,
+            groups.levels.join(", ")
+        ));
+        return Ok(None);
+    }
     let analysis = CliError::analysis(&table.source);
     let mut data = SurvivalData::new(&table.time, &table.event)
         .and_then(|d| d.with_groups(&groups.codes))
@@ -150,12 +158,16 @@ fn draw(
         xlim: figure.xlim,
         landmarks: Vec::new(),
         test,
+        scale: figure.fun,
     };
     let data = plot::data(curves, &options).map_err(plot_error)?;
     let labels = plot::Labels {
         title: figure.title.as_deref(),
         x: figure.xlab.as_deref().unwrap_or(&args.input.time),
-        y: figure.ylab.as_deref().unwrap_or("Survival probability"),
+        y: figure.ylab.as_deref().unwrap_or(match figure.fun {
+            Scale::Survival => "Survival probability",
+            Scale::Event => "Cumulative event probability",
+        }),
         legend: args.group.as_deref(),
         landmark: None,
     };

@@ -121,6 +121,8 @@ pub struct PlotOptions {
     pub landmarks: Vec<f64>,
     /// The test to print on the plot.
     pub test: Option<PlottedTest>,
+    /// What the y axis shows.
+    pub scale: Scale,
 }
 
 impl Default for PlotOptions {
@@ -132,6 +134,7 @@ impl Default for PlotOptions {
             xlim: None,
             landmarks: Vec::new(),
             test: None,
+            scale: Scale::Survival,
         }
     }
 }
@@ -156,8 +159,8 @@ pub struct CurveData {
 pub struct Landmark {
     /// Its time.
     pub time: f64,
-    /// The survival estimate there.
-    pub survival: f64,
+    /// The estimate there.
+    pub estimate: f64,
     /// Lower confidence limit.
     pub lower: Option<f64>,
     /// Upper confidence limit.
@@ -173,6 +176,8 @@ pub struct FigureData {
     pub ticks: Vec<f64>,
     /// End of the x axis.
     pub x_max: f64,
+    /// Whether the curves rise from 0 (cumulative incidence) or fall from 1.
+    pub rising: bool,
     /// The blocks of the table under the plot, in order.
     pub risk_table: Vec<RiskRow>,
     /// Marked estimates of a single curve.
@@ -203,9 +208,133 @@ fn positive(value: Option<f64>, what: &'static str) -> Result<Option<f64>, PlotE
     }
 }
 
-/// The data of a figure of `curves`, labelled as given.
+/// What the y axis shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scale {
+    /// The survival curve, falling from 1 (survminer's `fun = NULL`).
+    Survival,
+    /// One minus it, the cumulative probability of the event, rising from 0
+    /// (survminer's `fun = "event"`).
+    Event,
+}
+
+impl FromStr for Scale {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "surv" | "survival" => Ok(Scale::Survival),
+            "event" => Ok(Scale::Event),
+            other => Err(format!("unknown scale `{other}`: expected surv or event")),
+        }
+    }
+}
+
+/// A step curve as a figure draws it, whatever estimated it: a Kaplan-Meier
+/// curve (falling) or a cumulative incidence (rising). One entry per distinct
+/// time, in increasing order; the estimate holds from its time on.
+#[derive(Debug, Clone, Copy)]
+pub struct StepCurve<'a> {
+    /// Distinct times.
+    pub time: &'a [f64],
+    /// The estimate after each time.
+    pub estimate: &'a [f64],
+    /// Lower confidence limit (`None` where undefined).
+    pub lower: &'a [Option<f64>],
+    /// Upper confidence limit.
+    pub upper: &'a [Option<f64>],
+    /// Number at risk at each time.
+    pub n_risk: &'a [usize],
+    /// Events at each time.
+    pub n_event: &'a [usize],
+    /// Censorings at each time.
+    pub n_censor: &'a [usize],
+    /// Whether the curve rises from 0 (else it falls from 1).
+    pub rising: bool,
+}
+
+impl<'a> From<&'a KmCurve> for StepCurve<'a> {
+    fn from(c: &'a KmCurve) -> Self {
+        StepCurve {
+            time: &c.time,
+            estimate: &c.survival,
+            lower: &c.lower,
+            upper: &c.upper,
+            n_risk: &c.n_risk,
+            n_event: &c.n_event,
+            n_censor: &c.n_censor,
+            rising: false,
+        }
+    }
+}
+
+impl StepCurve<'_> {
+    fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    fn last_time(&self) -> f64 {
+        self.time.last().copied().unwrap_or(0.0)
+    }
+
+    fn start(&self) -> f64 {
+        if self.rising { 0.0 } else { 1.0 }
+    }
+}
+
+/// A Kaplan-Meier curve's estimate, lower and upper limits as 1 - S.
+type Flipped = (Vec<f64>, Vec<Option<f64>>, Vec<Option<f64>>);
+
+/// The data of a figure of Kaplan-Meier `curves`, labelled as given, on the
+/// scale `options` asks for.
 pub fn data(
     curves: &[(Option<String>, &KmCurve)],
+    options: &PlotOptions,
+) -> Result<FigureData, PlotError> {
+    match options.scale {
+        Scale::Survival => {
+            let steps: Vec<_> = curves
+                .iter()
+                .map(|(label, c)| (label.clone(), StepCurve::from(*c)))
+                .collect();
+            data_of_steps(&steps, options)
+        }
+        Scale::Event => {
+            // 1 - S, with the limits swapped.
+            let flipped: Vec<Flipped> = curves
+                .iter()
+                .map(|(_, c)| {
+                    let one_minus = |v: &Option<f64>| v.map(|v| 1.0 - v);
+                    (
+                        c.survival.iter().map(|s| 1.0 - s).collect(),
+                        c.upper.iter().map(one_minus).collect(),
+                        c.lower.iter().map(one_minus).collect(),
+                    )
+                })
+                .collect();
+            let steps: Vec<_> = curves
+                .iter()
+                .zip(&flipped)
+                .map(|((label, c), (estimate, lower, upper))| {
+                    let curve = StepCurve {
+                        estimate,
+                        lower,
+                        upper,
+                        rising: true,
+                        ..StepCurve::from(*c)
+                    };
+                    (label.clone(), curve)
+                })
+                .collect();
+            data_of_steps(&steps, options)
+        }
+    }
+}
+
+/// The data of a figure of any step `curves`: the one path every figure takes.
+pub fn data_of_steps(
+    curves: &[(Option<String>, StepCurve<'_>)],
     options: &PlotOptions,
 ) -> Result<FigureData, PlotError> {
     if curves.len() > MAX_GROUPS {
@@ -213,10 +342,14 @@ pub fn data(
             groups: curves.len(),
         });
     }
-    if let Some((label, _)) = curves.iter().find(|(_, c)| c.is_empty()) {
+    if let Some((label, _)) = curves.iter().find(|(_, c)| c.len() == 0) {
         return Err(PlotError::EmptyGroup {
             label: label.clone().unwrap_or_default(),
         });
+    }
+    let rising = curves.first().is_some_and(|(_, c)| c.rising);
+    if curves.iter().any(|(_, c)| c.rising != rising) {
+        return Err(PlotError::MixedDirections);
     }
     let time_breaks = positive(options.time_breaks, "time breaks")?;
     let xlim = positive(options.xlim, "x-axis limit")?;
@@ -244,19 +377,28 @@ pub fn data(
         .map(|k| k as f64 * tick)
         .collect();
     let landmarks = match curves {
-        [(_, only)] => only
-            .at(&options.landmarks)
+        [(_, only)] => options
+            .landmarks
             .iter()
             // A landmark past the end of follow-up, or past the axis, has no
             // estimate to mark.
-            .filter(|a| a.time <= x_max)
-            .filter_map(|a| {
-                a.survival.map(|s| Landmark {
-                    time: a.time,
-                    survival: s,
-                    lower: a.lower,
-                    upper: a.upper,
-                })
+            .filter(|&&t| t <= x_max && t <= only.last_time())
+            .map(|&time| {
+                let i = only.time.partition_point(|&s| s <= time);
+                match i.checked_sub(1) {
+                    Some(i) => Landmark {
+                        time,
+                        estimate: only.estimate[i],
+                        lower: only.lower[i],
+                        upper: only.upper[i],
+                    },
+                    None => Landmark {
+                        time,
+                        estimate: only.start(),
+                        lower: None,
+                        upper: None,
+                    },
+                }
             })
             .collect(),
         _ => Vec::new(),
@@ -268,6 +410,7 @@ pub fn data(
             .collect(),
         ticks,
         x_max,
+        rising,
         risk_table: options.risk_table.clone(),
         landmarks,
         test: options.test,
@@ -276,32 +419,33 @@ pub fn data(
 
 fn curve_data(
     label: Option<String>,
-    c: &KmCurve,
+    c: &StepCurve<'_>,
     ticks: &[f64],
     x_max: f64,
     options: &PlotOptions,
 ) -> CurveData {
-    let mut steps = vec![(0.0, 1.0)];
-    let mut band = vec![(0.0, 1.0, 1.0)];
+    let start = c.start();
+    let mut steps = vec![(0.0, start)];
+    let mut band = vec![(0.0, start, start)];
     let mut censored = Vec::new();
-    let (mut s_prev, mut lo_prev, mut hi_prev) = (1.0, 1.0, 1.0);
+    let (mut s_prev, mut lo_prev, mut hi_prev) = (start, start, start);
     let mut shown = 0;
     for i in (0..c.len()).take_while(|&i| c.time[i] <= x_max) {
         let t = c.time[i];
         let (lo, hi) = (
-            c.lower[i].unwrap_or(c.survival[i]),
-            c.upper[i].unwrap_or(c.survival[i]),
+            c.lower[i].unwrap_or(c.estimate[i]),
+            c.upper[i].unwrap_or(c.estimate[i]),
         );
         if c.n_event[i] > 0 {
             steps.push((t, s_prev));
-            steps.push((t, c.survival[i]));
+            steps.push((t, c.estimate[i]));
             band.push((t, lo_prev, hi_prev));
             band.push((t, lo, hi));
         }
         if c.n_censor[i] > 0 {
-            censored.push((t, c.survival[i]));
+            censored.push((t, c.estimate[i]));
         }
-        (s_prev, lo_prev, hi_prev) = (c.survival[i], lo, hi);
+        (s_prev, lo_prev, hi_prev) = (c.estimate[i], lo, hi);
         shown = i + 1;
     }
     // The curve runs to its last time, or to the axis's end if that comes first.
@@ -330,23 +474,31 @@ fn curve_data(
 }
 
 /// One table row: a count per tick, in one merge of the ticks with the steps.
-fn table_row(c: &KmCurve, ticks: &[f64], row: RiskRow) -> Vec<usize> {
-    if row == RiskRow::AtRisk {
-        return c.at(ticks).iter().map(|a| a.n_risk).collect();
-    }
-    let counts = match row {
-        RiskRow::CumulativeEvents => &c.n_event,
-        _ => &c.n_censor,
-    };
+fn table_row(c: &StepCurve<'_>, ticks: &[f64], row: RiskRow) -> Vec<usize> {
     let (mut i, mut total) = (0, 0);
     ticks
         .iter()
-        .map(|&t| {
-            while i < c.len() && c.time[i] <= t {
-                total += counts[i];
-                i += 1;
+        .map(|&t| match row {
+            // At risk at t: those still followed at t, which is the number
+            // at risk at the first time from t on (0 after the last).
+            RiskRow::AtRisk => {
+                while i < c.len() && c.time[i] < t {
+                    i += 1;
+                }
+                c.n_risk.get(i).copied().unwrap_or(0)
             }
-            total
+            RiskRow::CumulativeEvents | RiskRow::Censored => {
+                let counts = if row == RiskRow::Censored {
+                    c.n_censor
+                } else {
+                    c.n_event
+                };
+                while i < c.len() && c.time[i] <= t {
+                    total += counts[i];
+                    i += 1;
+                }
+                total
+            }
         })
         .collect()
 }

@@ -133,12 +133,11 @@ fn table_labels(curves: &[CurveData]) -> TableLabels {
     TableLabels { size, lines, width }
 }
 
-/// Where the test's p-value goes: inside the plot where no curve, band or
-/// mark passes, else on its own line above the plot.
+/// Where the test's p-value goes: inside the plot in a corner no curve, band
+/// or mark passes, else on its own line above the plot.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum TestPlace {
-    BottomLeft,
-    TopRight,
+    Inside { left: bool, top: bool },
     Above,
 }
 
@@ -160,24 +159,46 @@ fn place_test(f: &FigureData, text_width: f64, panel_width: f64) -> TestPlace {
     let margin = GAP + 3.0;
     let box_width = (margin + text_width) / panel_width * f.x_max;
     let box_height = (margin + TEST_SIZE + CENSOR_HALF_HEIGHT) / PANEL_HEIGHT;
-    // Curves only fall: the lowest point left of the box's right edge is there.
+    // Seen upside down, rising curves fall: one test serves both.
+    let falling = |v: f64| if f.rising { 1.0 - v } else { v };
+    let low = |c: &CurveData| -> Vec<(f64, f64)> {
+        c.band
+            .iter()
+            .map(|&(t, lo, hi)| (t, falling(if f.rising { hi } else { lo })))
+            .collect()
+    };
+    let high = |c: &CurveData| -> Vec<(f64, f64)> {
+        c.band
+            .iter()
+            .map(|&(t, lo, hi)| (t, falling(if f.rising { lo } else { hi })))
+            .collect()
+    };
+    let steps = |c: &CurveData| -> Vec<(f64, f64)> {
+        c.steps.iter().map(|&(t, v)| (t, falling(v))).collect()
+    };
+    // Falling curves are lowest at the box's right edge…
     let clear_below = f.curves.iter().all(|c| {
-        let step = value_at(c.steps.iter().copied(), box_width, false);
-        let band = value_at(c.band.iter().map(|&(t, lo, _)| (t, lo)), box_width, false);
+        let step = value_at(steps(c).into_iter(), box_width, false);
+        let band = value_at(low(c).into_iter(), box_width, false);
         step.into_iter().chain(band).all(|v| v > box_height)
     });
-    if clear_below {
-        return TestPlace::BottomLeft;
-    }
-    // The highest point right of the box's left edge is just before it.
+    // …and highest just before its left edge.
     let from = f.x_max - box_width;
     let clear_above = f.curves.iter().all(|c| {
-        let step = value_at(c.steps.iter().copied(), from, true);
-        let band = value_at(c.band.iter().map(|&(t, _, hi)| (t, hi)), from, true);
+        let step = value_at(steps(c).into_iter(), from, true);
+        let band = value_at(high(c).into_iter(), from, true);
         step.into_iter().chain(band).all(|v| v < 1.0 - box_height)
     });
-    if clear_above {
-        TestPlace::TopRight
+    if clear_below {
+        TestPlace::Inside {
+            left: true,
+            top: f.rising,
+        }
+    } else if clear_above {
+        TestPlace::Inside {
+            left: false,
+            top: !f.rising,
+        }
     } else {
         TestPlace::Above
     }
@@ -356,15 +377,20 @@ pub fn svg(f: &FigureData, labels: &Labels<'_>) -> Result<String, PlotError> {
         body = body.add(landmarks(f, &scale, labels));
     }
     if let Some((label, place)) = &test {
-        let placed = match place {
-            TestPlace::BottomLeft => Some(
-                text(label, left + GAP, scale.bottom() - GAP, TEST_SIZE)
-                    .set("text-anchor", "start"),
-            ),
-            TestPlace::TopRight => Some(
-                text(label, right - GAP, scale.top + GAP + TEST_SIZE, TEST_SIZE)
-                    .set("text-anchor", "end"),
-            ),
+        let placed = match *place {
+            TestPlace::Inside { left: at_left, top } => {
+                let (x, anchor) = if at_left {
+                    (left + GAP, "start")
+                } else {
+                    (right - GAP, "end")
+                };
+                let y = if top {
+                    scale.top + GAP + TEST_SIZE
+                } else {
+                    scale.bottom() - GAP
+                };
+                Some(text(label, x, y, TEST_SIZE).set("text-anchor", anchor))
+            }
             TestPlace::Above => None,
         };
         if let Some(placed) = placed {
@@ -563,13 +589,14 @@ fn landmarks(f: &FigureData, scale: &Scale, labels: &Labels<'_>) -> Group {
     let colour = Palette::of(0).colour;
     let mut group = Group::new().set("class", "landmarks");
     for mark in &f.landmarks {
-        let (x, y) = (scale.x(mark.time), scale.y(mark.survival));
+        let (x, y) = (scale.x(mark.time), scale.y(mark.estimate));
         let label = match labels.landmark {
             Some(label) => label(mark),
             None => format!(
-                "S({}) = {:.1}%",
+                "{}({}) = {:.1}%",
+                if f.rising { "F" } else { "S" },
                 tick_label(mark.time),
-                mark.survival * 100.0
+                mark.estimate * 100.0
             ),
         };
         group = group

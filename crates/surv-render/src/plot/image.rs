@@ -114,19 +114,22 @@ fn png(tree: &usvg::Tree, dpi: f64) -> Result<Vec<u8>, PlotError> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    let rgba: Vec<u8> = pixmap
+    // Every figure is drawn on an opaque white page, so RGB without alpha is
+    // exact, smaller, and what print workflows expect.
+    let rgb: Vec<u8> = pixmap
         .pixels()
         .iter()
         .flat_map(|p| {
             let c = p.demultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
+            [c.red(), c.green(), c.blue()]
         })
         .collect();
     let mut out = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut out, width, height);
-        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Default);
         // The resolution travels with the file, so a journal's system sizes it right.
         let per_metre = (dpi / 0.0254).round() as u32;
         encoder.set_pixel_dims(Some(png::PixelDimensions {
@@ -136,7 +139,7 @@ fn png(tree: &usvg::Tree, dpi: f64) -> Result<Vec<u8>, PlotError> {
         }));
         let mut writer = encoder.write_header().map_err(|e| render(e.to_string()))?;
         writer
-            .write_image_data(&rgba)
+            .write_image_data(&rgb)
             .map_err(|e| render(e.to_string()))?;
     }
     Ok(out)

@@ -5,7 +5,9 @@
 //! the KMunicate layout) under the plot, aligned with the x-axis ticks by
 //! construction. The paper's Figure 1 and `npcsurv km --plot` are both drawn here.
 //!
-//! [`data`] takes the numbers from the engine's curves; [`svg`] lays them out
+//! [`data`] takes the numbers from the engine's Kaplan-Meier curves, as survival
+//! or as its complement, the cumulative probability of the event; any other step
+//! curve, such as a cumulative incidence, enters through [`data_of_steps`]; [`svg`] lays them out
 //! with measured text (the figure's typeface is embedded, see `font`) and
 //! composes the SVG with the `svg` crate; [`encode`] turns that same SVG into
 //! PNG or PDF in process. It computes no statistic: the test's p-value is handed
@@ -35,7 +37,8 @@ mod palette;
 use std::fmt;
 
 pub use data::{
-    CurveData, FigureData, Landmark, MAX_GROUPS, PlotOptions, PlottedTest, RiskRow, data, format_p,
+    CurveData, FigureData, Landmark, MAX_GROUPS, PlotOptions, PlottedTest, RiskRow, Scale,
+    StepCurve, data, data_of_steps, format_p,
 };
 pub use draw::svg;
 pub use image::{DEFAULT_DPI, DPI_RANGE, ImageFormat, encode, pixel_size};
@@ -98,6 +101,8 @@ pub enum PlotError {
         /// Points the widest number needs.
         needed: f64,
     },
+    /// Rising and falling curves in one figure.
+    MixedDirections,
     /// A file name whose extension names no figure format.
     UnknownExtension {
         /// The file name.
@@ -145,6 +150,10 @@ impl fmt::Display for PlotError {
                 f,
                 "time breaks every {spacing} put the risk-table columns {available:.1} pt apart, \
                  but their numbers need {needed:.1} pt: choose a wider spacing"
+            ),
+            PlotError::MixedDirections => write!(
+                f,
+                "rising and falling curves cannot share one figure: plot them on one scale"
             ),
             PlotError::UnknownExtension { path } => write!(
                 f,
