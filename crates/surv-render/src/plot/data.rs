@@ -543,6 +543,59 @@ mod tests {
         assert!("events".parse::<RiskRow>().is_err());
     }
 
+    fn steps<'a>(time: &'a [f64], estimate: &'a [f64], rising: bool) -> StepCurve<'a> {
+        const NONE: [Option<f64>; 2] = [None, None];
+        const ONES: [usize; 2] = [1, 1];
+        let n = time.len();
+        StepCurve {
+            time,
+            estimate,
+            lower: &NONE[..n],
+            upper: &NONE[..n],
+            n_risk: &ONES[..n],
+            n_event: &ONES[..n],
+            n_censor: &[0, 0][..n],
+            rising,
+        }
+    }
+
+    #[test]
+    fn an_empty_group_is_named_and_directions_do_not_mix() {
+        let full = steps(&[1.0, 2.0], &[0.5, 0.0], false);
+        let empty = steps(&[], &[], false);
+        let named = |label: &str, c| (Some(label.to_owned()), c);
+        assert_eq!(
+            data_of_steps(
+                &[named("treated", full), named("untreated", empty)],
+                &PlotOptions::default()
+            ),
+            Err(PlotError::EmptyGroup {
+                label: "untreated".to_owned()
+            })
+        );
+        let rising = steps(&[1.0, 2.0], &[0.5, 1.0], true);
+        assert_eq!(
+            data_of_steps(
+                &[named("a", full), named("b", rising)],
+                &PlotOptions::default()
+            ),
+            Err(PlotError::MixedDirections)
+        );
+        let figure = data_of_steps(&[named("b", rising)], &PlotOptions::default()).unwrap();
+        assert!(figure.rising);
+        assert_eq!(
+            figure.curves[0].steps,
+            [
+                (0.0, 0.0),
+                (1.0, 0.0),
+                (1.0, 0.5),
+                (2.0, 0.5),
+                (2.0, 1.0),
+                (2.0, 1.0)
+            ]
+        );
+    }
+
     #[test]
     fn ticks_are_round_and_cover_the_data() {
         assert_eq!(nice_tick(57.0), 10.0);
