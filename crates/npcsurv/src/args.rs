@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
 use surv_engine::{ConfType, Ties, TimeTransform};
+use surv_reader::TimeUnit;
 use surv_render::OutputFormat;
 use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow, Scale};
 
@@ -24,9 +25,25 @@ pub struct Input {
     /// A .csv, .tsv/.tab or .parquet file; `-` reads CSV from standard input.
     /// Empty cells, NA, . and NULL are missing: their rows are left out and counted.
     pub file: PathBuf,
-    /// Time column (numbers ≥ 0).
-    #[arg(long)]
-    pub time: String,
+    /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
+    #[arg(
+        long,
+        required_unless_present = "time_from",
+        conflicts_with = "time_from"
+    )]
+    pub time: Option<String>,
+    /// Column of start dates (diagnosis, entry) as YYYY-MM-DD: the time is
+    /// from this date to --time-to's. A row whose end date comes first is an
+    /// error naming it.
+    #[arg(long, requires = "time_to")]
+    pub time_from: Option<String>,
+    /// Column of end dates (event or last contact) as YYYY-MM-DD.
+    #[arg(long, requires = "time_from")]
+    pub time_to: Option<String>,
+    /// Unit of times from dates: days (default), weeks (7 days), months
+    /// (365.25/12 days) or years (365.25 days).
+    #[arg(long, requires = "time_from")]
+    pub time_unit: Option<TimeUnit>,
     /// Event column: 1/0 or true/false, unless --event-value is given.
     #[arg(long)]
     pub event: String,

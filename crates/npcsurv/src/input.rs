@@ -8,11 +8,29 @@ use surv_reader::{ColumnSpec, SurvivalTable};
 use crate::args::Input;
 use crate::error::CliError;
 
-/// The column spec of `input` (time, event, event value); commands add theirs.
+/// The column spec of `input` (time or dates, event, event value); commands
+/// add theirs.
 pub fn spec(input: &Input) -> ColumnSpec {
-    ColumnSpec {
+    let spec = ColumnSpec {
         event_value: input.event_value.clone(),
-        ..ColumnSpec::new(&input.time, &input.event)
+        ..ColumnSpec::new(input.time.as_deref().unwrap_or_default(), &input.event)
+    };
+    match (&input.time_from, &input.time_to) {
+        (Some(from), Some(to)) => spec.with_dates(from, to, input.time_unit.unwrap_or_default()),
+        _ => spec,
+    }
+}
+
+/// How the time axis is described: the time column, or the two date columns
+/// and the unit.
+pub fn time_description(input: &Input) -> String {
+    match (&input.time, &input.time_from, &input.time_to) {
+        (Some(time), _, _) => time.clone(),
+        (None, Some(from), Some(to)) => format!(
+            "{} from {from} to {to}",
+            input.time_unit.unwrap_or_default().name()
+        ),
+        _ => String::new(),
     }
 }
 

@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod convert;
+mod dates;
 mod error;
 mod shape;
 mod source;
@@ -36,6 +37,7 @@ mod survival_columns;
 pub mod tabulate;
 mod text;
 
+pub use dates::{DateSpan, TimeUnit, parse_iso_date};
 pub use error::ReadError;
 pub use source::{Format, MISSING};
 pub use survival_columns::{ColumnSpec, Covariate, Labels, SurvivalTable};

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use crate::dates::{DateSpan, TimeUnit, parse_iso_date};
 use crate::error::ReadError;
 use crate::shape;
 use crate::source::{self, Format, Parsed, Typing};
@@ -25,8 +26,10 @@ use crate::source::{self, Format, Parsed, Typing};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ColumnSpec {
-    /// Follow-up time column (numeric, ≥ 0).
+    /// Follow-up time column (numeric, ≥ 0); unused when `dates` is set.
     pub time: String,
+    /// Time from two date columns instead of a time column.
+    pub dates: Option<DateSpan>,
     /// Event column: 1/0 or true/false, or compared with `event_value`.
     pub event: String,
     /// When set, event = (cell equals this), e.g. `Ex` or R's `2`.
@@ -60,9 +63,33 @@ impl ColumnSpec {
         }
     }
 
+    /// Time from the dates in columns `from` and `to`, in `unit`.
+    ///
+    /// ```
+    /// use surv_reader::{ColumnSpec, Format, SurvivalTable, TimeUnit};
+    /// let csv = b"diagnosed,last_seen,dead\n2020-01-15,2020-03-15,1\n2020-02-01,2021-02-01,0\n".to_vec();
+    /// let spec = ColumnSpec::new("", "dead").with_dates("diagnosed", "last_seen", TimeUnit::Days);
+    /// let t = SurvivalTable::from_bytes("cohort.csv", Format::Csv, csv, &spec).unwrap();
+    /// assert_eq!(t.time, [60.0, 366.0]); // 2020 is a leap year
+    /// ```
+    pub fn with_dates(self, from: &str, to: &str, unit: TimeUnit) -> ColumnSpec {
+        ColumnSpec {
+            dates: Some(DateSpan {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                unit,
+            }),
+            ..self
+        }
+    }
+
     /// Every column the analysis reads, each once.
     pub fn used_columns(&self) -> Vec<String> {
-        let mut columns = vec![self.time.clone(), self.event.clone()];
+        let mut columns = match &self.dates {
+            Some(span) => vec![span.from.clone(), span.to.clone()],
+            None => vec![self.time.clone()],
+        };
+        columns.push(self.event.clone());
         columns.extend(self.group.iter().cloned());
         columns.extend(self.strata.iter().cloned());
         columns.extend(self.covariates.iter().cloned());
@@ -284,6 +311,17 @@ impl<'a> Cells<'a> {
             .ok_or_else(|| self.invalid(source, row, expected))
     }
 
+    /// The date in `row` as days from 1970-01-01, from ISO `YYYY-MM-DD` text.
+    /// (A number is not a date: spreadsheet serial numbers and date-typed
+    /// Parquet columns are not read as dates.)
+    fn day(&self, source: &str, row: usize) -> Result<i64, ReadError> {
+        self.text
+            .as_ref()
+            .and_then(|text| text[row])
+            .and_then(parse_iso_date)
+            .ok_or_else(|| self.invalid(source, row, "a date as YYYY-MM-DD"))
+    }
+
     fn invalid(&self, source: &str, row: usize, expected: &str) -> ReadError {
         ReadError::InvalidValue {
             path: source.to_owned(),
@@ -307,7 +345,14 @@ fn from_frame(
             path: source.to_owned(),
         });
     }
-    let time = Cells::read(source, frame, &spec.time)?;
+    let time = match &spec.dates {
+        Some(span) => Time::Dates {
+            from: Cells::read(source, frame, &span.from)?,
+            to: Cells::read(source, frame, &span.to)?,
+            unit: span.unit,
+        },
+        None => Time::Column(Cells::read(source, frame, &spec.time)?),
+    };
     let event = Cells::read(source, frame, &spec.event)?;
     let group = spec
         .group
@@ -326,8 +371,10 @@ fn from_frame(
         .collect::<Result<Vec<_>, _>>()?;
 
     // Rows kept: not a blank line, no missing value in any used column.
-    let used: Vec<&Cells> = [Some(&time), Some(&event), group.as_ref(), strata.as_ref()]
+    let used: Vec<&Cells> = time
+        .cells()
         .into_iter()
+        .chain([Some(&event), group.as_ref(), strata.as_ref()])
         .flatten()
         .chain(covariates.iter())
         .collect();
@@ -342,15 +389,10 @@ fn from_frame(
         });
     }
 
-    let expected_time = "a number of time units, 0 or more";
-    let mut times = Vec::with_capacity(kept.len());
-    for &r in &kept {
-        let t = time.number(source, r, expected_time)?;
-        if !(t >= 0.0 && t.is_finite()) {
-            return Err(time.invalid(source, r, expected_time));
-        }
-        times.push(t);
-    }
+    let times = kept
+        .iter()
+        .map(|&r| time.at(source, r))
+        .collect::<Result<Vec<_>, _>>()?;
     let events = match spec.event_value.as_deref() {
         Some(value) => events_equal_to(source, &event, &kept, value)?,
         None => kept
@@ -375,6 +417,60 @@ fn from_frame(
         n_read: n,
         n_dropped: n - kept.len(),
     })
+}
+
+/// Where follow-up times come from.
+enum Time<'a> {
+    /// A column of numbers ≥ 0.
+    Column(Cells<'a>),
+    /// The days from one date column to another, in a unit.
+    Dates {
+        from: Cells<'a>,
+        to: Cells<'a>,
+        unit: TimeUnit,
+    },
+}
+
+impl Time<'_> {
+    /// The columns read, for the missing-value check.
+    fn cells(&self) -> [Option<&Cells<'_>>; 2] {
+        match self {
+            Time::Column(c) => [Some(c), None],
+            Time::Dates { from, to, .. } => [Some(from), Some(to)],
+        }
+    }
+
+    /// The time of `row`, or an error naming the cell at fault.
+    fn at(&self, source: &str, row: usize) -> Result<f64, ReadError> {
+        match self {
+            Time::Column(time) => {
+                let expected = "a number of time units, 0 or more";
+                let t = time.number(source, row, expected)?;
+                if t >= 0.0 && t.is_finite() {
+                    Ok(t)
+                } else {
+                    Err(time.invalid(source, row, expected))
+                }
+            }
+            Time::Dates { from, to, unit } => {
+                let (start, end) = (from.day(source, row)?, to.day(source, row)?);
+                if end < start {
+                    return Err(ReadError::InvalidValue {
+                        path: source.to_owned(),
+                        row: row + 2,
+                        column: to.name.clone(),
+                        value: to.shown(row),
+                        expected: format!(
+                            "a date on or after `{}` ({})",
+                            from.name,
+                            from.shown(row)
+                        ),
+                    });
+                }
+                Ok((end - start) as f64 / unit.days())
+            }
+        }
+    }
 }
 
 /// An event cell without `--event-value`: 1/0 (as a number or as text) or

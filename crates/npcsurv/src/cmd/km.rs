@@ -161,9 +161,13 @@ fn draw(
         scale: figure.fun,
     };
     let data = plot::data(curves, &options).map_err(plot_error)?;
+    let x_label = figure
+        .xlab
+        .clone()
+        .unwrap_or_else(|| input::time_description(&args.input));
     let labels = plot::Labels {
         title: figure.title.as_deref(),
-        x: figure.xlab.as_deref().unwrap_or(&args.input.time),
+        x: &x_label,
         y: figure.ylab.as_deref().unwrap_or(match figure.fun {
             Scale::Survival => "Survival probability",
             Scale::Event => "Cumulative event probability",
