@@ -44,6 +44,14 @@ pub struct Input {
     /// (365.25/12 days) or years (365.25 days).
     #[arg(long, requires = "time_from")]
     pub time_unit: Option<TimeUnit>,
+    /// Field delimiter of a text file, e.g. ';' for a European export or 'tab'
+    /// (default: by extension, ',' for .csv and tab for .tsv/.tab).
+    #[arg(long, value_parser = delimiter)]
+    pub delimiter: Option<u8>,
+    /// Decimals are written with a comma (1,5): for European exports, with
+    /// --delimiter ';'.
+    #[arg(long)]
+    pub decimal_comma: bool,
     /// Event column: 1/0 or true/false, unless --event-value is given.
     #[arg(long)]
     pub event: String,
@@ -252,6 +260,21 @@ pub struct ReproduceArgs {
     /// Directory to write into.
     #[arg(long, default_value = "reproduce")]
     pub out: PathBuf,
+}
+
+/// One ASCII character between fields, or `tab`.
+fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ => match text.as_bytes() {
+            [byte] if byte.is_ascii() && !byte.is_ascii_alphanumeric() && *byte != b'"' => {
+                Ok(*byte)
+            }
+            _ => Err(format!(
+                "`{text}`; expected one punctuation character such as ; or |, or tab"
+            )),
+        },
+    }
 }
 
 /// A time at which to read a curve: a finite number ≥ 0.

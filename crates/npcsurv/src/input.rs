@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use surv_reader::{ColumnSpec, SurvivalTable};
+use surv_reader::{ColumnSpec, Format, SurvivalTable, TextLayout};
 
 use crate::args::Input;
 use crate::error::CliError;
@@ -34,9 +34,24 @@ pub fn time_description(input: &Input) -> String {
     }
 }
 
+/// The text layout the flags ask for, if they ask for one: the delimiter
+/// given (or the extension's), with or without decimal commas.
+fn layout(input: &Input) -> Option<TextLayout> {
+    if input.delimiter.is_none() && !input.decimal_comma {
+        return None;
+    }
+    let by_extension = Format::from_path(&input.file)
+        .and_then(Format::text_layout)
+        .map_or(b',', |l| l.delimiter);
+    Some(TextLayout {
+        delimiter: input.delimiter.unwrap_or(by_extension),
+        decimal_comma: input.decimal_comma,
+    })
+}
+
 /// Reads the file; says on standard error how many rows were left out.
 pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
-    let table = SurvivalTable::read(&input.file, spec)?;
+    let table = SurvivalTable::read_as(&input.file, layout(input), spec)?;
     if table.n_dropped > 0 {
         warn(&format!(
             "{}: {} of {} rows left out for a missing value in a used column",

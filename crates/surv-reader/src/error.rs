@@ -22,6 +22,13 @@ pub enum ReadError {
         /// The file.
         path: String,
     },
+    /// A text layout (delimiter, decimal mark) that cannot apply to the file.
+    Layout {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// The file is not valid CSV, TSV or Parquet.
     Unreadable {
         /// The file.
@@ -132,6 +139,7 @@ impl fmt::Display for ReadError {
                 f,
                 "{path}: unknown file type; expected a .csv, .tsv, .tab or .parquet file"
             ),
+            ReadError::Layout { path, reason } => write!(f, "{path}: {reason}"),
             ReadError::Unreadable { path, reason } => {
                 write!(f, "{path}: not a readable table: {reason}")
             }

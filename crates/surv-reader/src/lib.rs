@@ -39,6 +39,6 @@ mod text;
 
 pub use dates::{DateSpan, TimeUnit, parse_iso_date};
 pub use error::ReadError;
-pub use source::{Format, MISSING};
+pub use source::{Format, MISSING, TextLayout};
 pub use survival_columns::{ColumnSpec, Covariate, Labels, SurvivalTable};
 pub use text::TextTable;

@@ -18,6 +18,19 @@ pub enum Format {
     Tsv,
     /// Apache Parquet.
     Parquet,
+    /// Delimited text laid out otherwise, e.g. a European export: fields
+    /// separated by `;`, decimals written with a comma.
+    Delimited(TextLayout),
+}
+
+/// How a delimited text file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLayout {
+    /// The byte between fields.
+    pub delimiter: u8,
+    /// Whether decimals are written with a comma (`1,5` for 1.5); the
+    /// delimiter cannot then be a comma.
+    pub decimal_comma: bool,
 }
 
 impl Format {
@@ -40,12 +53,27 @@ impl Format {
         }
     }
 
-    pub(crate) fn delimiter(self) -> Option<u8> {
+    /// The layout of a text format; `None` for Parquet.
+    pub fn text_layout(self) -> Option<TextLayout> {
+        let plain = |delimiter| TextLayout {
+            delimiter,
+            decimal_comma: false,
+        };
         match self {
-            Format::Csv => Some(b','),
-            Format::Tsv => Some(b'\t'),
+            Format::Csv => Some(plain(b',')),
+            Format::Tsv => Some(plain(b'\t')),
             Format::Parquet => None,
+            Format::Delimited(layout) => Some(layout),
         }
+    }
+
+    pub(crate) fn delimiter(self) -> Option<u8> {
+        self.text_layout().map(|l| l.delimiter)
+    }
+
+    /// Whether numbers are written with a decimal comma.
+    pub(crate) fn decimal_comma(self) -> bool {
+        self.text_layout().is_some_and(|l| l.decimal_comma)
     }
 }
 
@@ -61,6 +89,41 @@ pub(crate) fn is_missing(cell: &str) -> bool {
 /// A file's name for messages, its format by extension, and its bytes; `-` is
 /// CSV on standard input.
 pub(crate) fn read_path(path: &Path) -> Result<(String, Format, Vec<u8>), ReadError> {
+    read_path_as(path, None)
+}
+
+/// The same, read as text laid out as `layout` when one is given: any text
+/// file (or standard input), whatever its extension says; a Parquet file is
+/// refused, having no layout.
+pub(crate) fn read_path_as(
+    path: &Path,
+    layout: Option<TextLayout>,
+) -> Result<(String, Format, Vec<u8>), ReadError> {
+    let (name, format, bytes) = read_path_by_extension(path, layout.is_some())?;
+    match (layout, format) {
+        (None, _) => Ok((name, format, bytes)),
+        (Some(layout), _) if layout.decimal_comma && layout.delimiter == b',' => {
+            Err(ReadError::Layout {
+                path: name,
+                reason: "a comma cannot separate both fields and decimals; \
+                         give the delimiter the file uses, e.g. ;"
+                    .to_owned(),
+            })
+        }
+        (Some(_), Format::Parquet) => Err(ReadError::Layout {
+            path: name,
+            reason: "a Parquet file has no delimiter or decimal mark to set".to_owned(),
+        }),
+        (Some(layout), _) => Ok((name, Format::Delimited(layout), bytes)),
+    }
+}
+
+/// A file's bytes and its format by extension; with `any_text`, a file of
+/// another extension is taken as text (its layout is given).
+fn read_path_by_extension(
+    path: &Path,
+    any_text: bool,
+) -> Result<(String, Format, Vec<u8>), ReadError> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| {
@@ -72,8 +135,11 @@ pub(crate) fn read_path(path: &Path) -> Result<(String, Format, Vec<u8>), ReadEr
         return Ok(("<stdin>".to_owned(), Format::Csv, bytes));
     }
     let name = path.display().to_string();
-    let format = Format::from_path(path)
-        .ok_or_else(|| ReadError::UnsupportedFormat { path: name.clone() })?;
+    let format = match Format::from_path(path) {
+        Some(format) => format,
+        None if any_text => Format::Csv,
+        None => return Err(ReadError::UnsupportedFormat { path: name }),
+    };
     let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
         path: name.clone(),
         source,
@@ -159,6 +225,7 @@ pub(crate) fn parse(
                     .with_parse_options(
                         CsvParseOptions::default()
                             .with_separator(delimiter)
+                            .with_decimal_comma(format.decimal_comma())
                             .with_null_values(Some(NullValues::AllColumns(
                                 MISSING[1..].iter().map(|&m| m.into()).collect(),
                             ))),

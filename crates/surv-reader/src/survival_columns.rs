@@ -15,7 +15,7 @@ use polars::prelude::*;
 use crate::dates::{DateSpan, TimeUnit, parse_iso_date};
 use crate::error::ReadError;
 use crate::shape;
-use crate::source::{self, Format, Parsed, Typing};
+use crate::source::{self, Format, Parsed, TextLayout, Typing};
 
 /// Which columns to read, and how to read the event.
 ///
@@ -145,7 +145,17 @@ impl SurvivalTable {
     /// Reads the columns of `spec` from a `.csv`, `.tsv`/`.tab` or `.parquet`
     /// file, or CSV on standard input for `-`.
     pub fn read(path: &Path, spec: &ColumnSpec) -> Result<SurvivalTable, ReadError> {
-        let (name, format, bytes) = source::read_path(path)?;
+        SurvivalTable::read_as(path, None, spec)
+    }
+
+    /// The same, read as delimited text laid out as `layout` (say `;` and a
+    /// decimal comma) when one is given, whatever the extension.
+    pub fn read_as(
+        path: &Path,
+        layout: Option<TextLayout>,
+        spec: &ColumnSpec,
+    ) -> Result<SurvivalTable, ReadError> {
+        let (name, format, bytes) = source::read_path_as(path, layout)?;
         SurvivalTable::from_bytes(&name, format, bytes, spec)
     }
 
@@ -168,7 +178,8 @@ impl SurvivalTable {
     ) -> Result<SurvivalTable, ReadError> {
         let used = spec.used_columns();
         let parsed = source::parse(name, format, &bytes, Some(&used), Typing::Inferred)?;
-        from_frame(name, &parsed, spec).map_err(|e| as_found(e, format, &bytes))
+        from_frame(name, &parsed, spec, format.decimal_comma())
+            .map_err(|e| as_found(e, format, &bytes))
     }
 }
 
@@ -209,10 +220,29 @@ struct Cells<'a> {
     text: Option<Vec<Option<&'a str>>>,
     /// A Boolean column: numbers 1/0 for arithmetic, `true`/`false` for labels.
     boolean: bool,
+    /// Text numbers are written with a decimal comma.
+    decimal_comma: bool,
+}
+
+/// A number written as text: `1.5`, or `1,5` in a file with decimal commas
+/// (where `1.5` is not a number: the point may be a thousands separator).
+fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
+    if !decimal_comma {
+        return text.parse().ok();
+    }
+    if text.contains('.') {
+        return None;
+    }
+    text.replacen(',', ".", 1).parse().ok()
 }
 
 impl<'a> Cells<'a> {
-    fn read(source: &str, frame: &'a DataFrame, column: &str) -> Result<Cells<'a>, ReadError> {
+    fn read(
+        source: &str,
+        frame: &'a DataFrame,
+        column: &str,
+        decimal_comma: bool,
+    ) -> Result<Cells<'a>, ReadError> {
         let col = frame.column(column).map_err(|_| ReadError::MissingColumn {
             path: source.to_owned(),
             column: column.to_owned(),
@@ -238,7 +268,7 @@ impl<'a> Cells<'a> {
                 // Numeric exactly when every present cell parses as a number.
                 let parsed: Vec<Option<f64>> = text
                     .iter()
-                    .map(|c| c.and_then(|v| v.parse::<f64>().ok()))
+                    .map(|c| c.and_then(|v| parse_number(v, decimal_comma)))
                     .collect();
                 let numeric = text
                     .iter()
@@ -274,6 +304,7 @@ impl<'a> Cells<'a> {
             numbers,
             text,
             boolean: series.dtype() == &DataType::Boolean,
+            decimal_comma,
         })
     }
 
@@ -299,7 +330,7 @@ impl<'a> Cells<'a> {
     fn number_at(&self, row: usize) -> Option<f64> {
         match (&self.numbers, &self.text) {
             (Some(numbers), _) => numbers[row],
-            (None, Some(text)) => text[row].and_then(|t| t.parse::<f64>().ok()),
+            (None, Some(text)) => text[row].and_then(|t| parse_number(t, self.decimal_comma)),
             (None, None) => None,
         }
         .filter(|v| !v.is_nan())
@@ -337,7 +368,9 @@ fn from_frame(
     source: &str,
     parsed: &Parsed,
     spec: &ColumnSpec,
+    decimal_comma: bool,
 ) -> Result<SurvivalTable, ReadError> {
+    let read = |column: &str| Cells::read(source, &parsed.frame, column, decimal_comma);
     let frame = &parsed.frame;
     let n = frame.height() - parsed.blank.len();
     if n == 0 {
@@ -347,27 +380,19 @@ fn from_frame(
     }
     let time = match &spec.dates {
         Some(span) => Time::Dates {
-            from: Cells::read(source, frame, &span.from)?,
-            to: Cells::read(source, frame, &span.to)?,
+            from: read(&span.from)?,
+            to: read(&span.to)?,
             unit: span.unit,
         },
-        None => Time::Column(Cells::read(source, frame, &spec.time)?),
+        None => Time::Column(read(&spec.time)?),
     };
-    let event = Cells::read(source, frame, &spec.event)?;
-    let group = spec
-        .group
-        .as_deref()
-        .map(|c| Cells::read(source, frame, c))
-        .transpose()?;
-    let strata = spec
-        .strata
-        .as_deref()
-        .map(|c| Cells::read(source, frame, c))
-        .transpose()?;
+    let event = read(&spec.event)?;
+    let group = spec.group.as_deref().map(read).transpose()?;
+    let strata = spec.strata.as_deref().map(read).transpose()?;
     let covariates = spec
         .covariates
         .iter()
-        .map(|c| Cells::read(source, frame, c))
+        .map(|c| read(c))
         .collect::<Result<Vec<_>, _>>()?;
 
     // Rows kept: not a blank line, no missing value in any used column.
