@@ -212,6 +212,10 @@ pub struct CoxArgs {
     /// Covariate columns, comma-separated; text columns become indicators.
     #[arg(long, value_delimiter = ',', required = true)]
     pub covariates: Vec<String>,
+    /// Numeric covariates to treat as categories, comma-separated (as R's
+    /// factor()): one indicator `column=level` per level but the reference.
+    #[arg(long, value_delimiter = ',')]
+    pub categorical: Vec<String>,
     /// Reference level of a text covariate, as column=level (repeatable).
     #[arg(long = "reference", value_parser = reference)]
     pub references: Vec<(String, String)>,

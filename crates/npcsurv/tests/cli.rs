@@ -4,32 +4,7 @@
 
 mod common;
 
-use serde_json::Value;
-
-use common::{json_of, npcsurv, npcsurv_stdin, root};
-
-const VS_R_REL: f64 = 1e-9;
-
-fn golden(name: &str) -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(root().join("fixtures/golden").join(name)).unwrap(),
-    )
-    .unwrap()
-}
-
-fn close(expected: &Value, got: &Value, what: &str) {
-    match (expected.as_f64(), got.as_f64()) {
-        (None, None) => assert!(
-            expected.is_null() && got.is_null(),
-            "{what}: expected {expected}, got {got}"
-        ),
-        (Some(e), Some(g)) => assert!(
-            (e - g).abs() <= VS_R_REL * e.abs().max(g.abs()),
-            "{what}: R gives {e}, npcsurv {g}"
-        ),
-        _ => panic!("{what}: expected {expected}, got {got}"),
-    }
-}
+use common::{close, golden, json_of, npcsurv, npcsurv_stdin, root};
 
 #[test]
 fn km_json_matches_r() {

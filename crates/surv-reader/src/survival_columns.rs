@@ -43,6 +43,9 @@ pub struct ColumnSpec {
     /// Reference level per text covariate (`column`, `level`); otherwise the
     /// first level in sorted order.
     pub references: Vec<(String, String)>,
+    /// Numeric covariates to treat as categories (R's `factor()`): indicators
+    /// per level, as a text column gets, levels in numeric order.
+    pub categorical: Vec<String>,
 }
 
 impl ColumnSpec {
@@ -427,7 +430,10 @@ fn from_frame(
     };
     let covariates = covariates
         .iter()
-        .map(|c| covariate_columns(source, c, &kept, &spec.references))
+        .map(|c| {
+            let categorical = spec.categorical.contains(&c.name);
+            covariate_columns(source, c, &kept, &spec.references, categorical)
+        })
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
@@ -616,8 +622,9 @@ fn covariate_columns(
     cells: &Cells<'_>,
     kept: &[usize],
     references: &[(String, String)],
+    categorical: bool,
 ) -> Result<Vec<Covariate>, ReadError> {
-    if cells.numbers.is_some() {
+    if cells.numbers.is_some() && !categorical {
         let values = kept
             .iter()
             .map(|&r| cells.number(source, r, "a number"))

@@ -19,6 +19,9 @@ pub struct CoxOutput<'a> {
     pub zph: Option<&'a Zph>,
     /// Rows left out for missing values.
     pub n_dropped: usize,
+    /// The caller's warnings about the data (e.g. a category without events),
+    /// printed and kept in JSON after the fit's own.
+    pub notes: &'a [String],
 }
 
 /// `{"ties","n","events","n_dropped","coefficients":[…],"loglik_null","loglik",
@@ -159,6 +162,7 @@ pub fn warnings(o: &CoxOutput<'_>) -> Vec<String> {
             ),
             other => other.to_string(),
         })
+        .chain(o.notes.iter().cloned())
         .collect()
 }
 

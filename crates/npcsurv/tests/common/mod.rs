@@ -56,3 +56,29 @@ pub fn json_of(out: &Output) -> Value {
     );
     serde_json::from_slice(&out.stdout).expect("one JSON document on standard output")
 }
+
+/// Relative agreement asked of every number against R.
+pub const VS_R_REL: f64 = 1e-9;
+
+/// A golden file of `fixtures/golden`.
+pub fn golden(name: &str) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(root().join("fixtures/golden").join(name)).unwrap(),
+    )
+    .unwrap()
+}
+
+/// `got` equals R's `expected` to [`VS_R_REL`], or both are null.
+pub fn close(expected: &Value, got: &Value, what: &str) {
+    match (expected.as_f64(), got.as_f64()) {
+        (None, None) => assert!(
+            expected.is_null() && got.is_null(),
+            "{what}: expected {expected}, got {got}"
+        ),
+        (Some(e), Some(g)) => assert!(
+            (e - g).abs() <= VS_R_REL * e.abs().max(g.abs()),
+            "{what}: R gives {e}, npcsurv {g}"
+        ),
+        _ => panic!("{what}: expected {expected}, got {got}"),
+    }
+}
