@@ -37,17 +37,19 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
         conf_level: args.conf_level,
     };
     let data = SurvivalData::new(&table.time, &table.event).map_err(&analysis)?;
-    let (curves, labels): (Vec<_>, Vec<Option<&str>>) = match &table.group {
+    let (curves, labels, grouped): (Vec<_>, Vec<Option<&str>>, _) = match &table.group {
         Some(g) => {
             let data = data.with_groups(&g.codes).map_err(&analysis)?;
             (
                 kaplan_meier_by_group(&data, &config).map_err(&analysis)?,
                 g.levels.iter().map(|l| Some(l.as_str())).collect(),
+                Some(data),
             )
         }
         None => (
             vec![kaplan_meier(&data, &config).map_err(&analysis)?],
             vec![None],
+            None,
         ),
     };
     let outputs = curves
@@ -67,7 +69,10 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, CliError>>()?;
     if let Some(path) = &args.plot {
-        let test = plotted_test(&args, &table)?;
+        let test = match grouped {
+            Some(data) => plotted_test(&args, &table, data)?,
+            None => None,
+        };
         let named = names(&args.figure, &labels)?;
         let labelled: Vec<(Option<String>, &KmCurve)> = named.into_iter().zip(&curves).collect();
         draw(path, &args, &labelled, test)?;
@@ -76,8 +81,12 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
 }
 
 /// The test printed on a grouped plot: the log-rank, or the G-rho and strata
-/// asked for, on the same rows as the curves.
-fn plotted_test(args: &KmArgs, table: &SurvivalTable) -> Result<Option<PlottedTest>, CliError> {
+/// asked for, on the grouped rows of the curves.
+fn plotted_test(
+    args: &KmArgs,
+    table: &SurvivalTable,
+    grouped: SurvivalData,
+) -> Result<Option<PlottedTest>, CliError> {
     let Some(groups) = &table.group else {
         return Ok(None);
     };
@@ -93,12 +102,10 @@ fn plotted_test(args: &KmArgs, table: &SurvivalTable) -> Result<Option<PlottedTe
         return Ok(None);
     }
     let analysis = CliError::analysis(&table.source);
-    let mut data = SurvivalData::new(&table.time, &table.event)
-        .and_then(|d| d.with_groups(&groups.codes))
-        .map_err(&analysis)?;
-    if let Some(strata) = &table.strata {
-        data = data.with_strata(&strata.codes).map_err(&analysis)?;
-    }
+    let data = match &table.strata {
+        Some(strata) => grouped.with_strata(&strata.codes).map_err(&analysis)?,
+        None => grouped,
+    };
     let rho = args.figure.rho.unwrap_or(0.0);
     let test = log_rank(&data, &LogRankConfig { rho }).map_err(&analysis)?;
     Ok(Some(PlottedTest {

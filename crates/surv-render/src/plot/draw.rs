@@ -159,42 +159,43 @@ fn place_test(f: &FigureData, text_width: f64, panel_width: f64) -> TestPlace {
     let margin = GAP + 3.0;
     let box_width = (margin + text_width) / panel_width * f.x_max;
     let box_height = (margin + TEST_SIZE + CENSOR_HALF_HEIGHT) / PANEL_HEIGHT;
-    // Seen upside down, rising curves fall: one test serves both.
+    // Seen upside down, rising curves fall: one test serves both, with the
+    // band's edges swapped, which taking the smaller or larger edge does.
     let falling = |v: f64| if f.rising { 1.0 - v } else { v };
-    let low = |c: &CurveData| -> Vec<(f64, f64)> {
-        c.band
-            .iter()
-            .map(|&(t, lo, hi)| (t, falling(if f.rising { hi } else { lo })))
-            .collect()
-    };
-    let high = |c: &CurveData| -> Vec<(f64, f64)> {
-        c.band
-            .iter()
-            .map(|&(t, lo, hi)| (t, falling(if f.rising { lo } else { hi })))
-            .collect()
-    };
-    let steps = |c: &CurveData| -> Vec<(f64, f64)> {
-        c.steps.iter().map(|&(t, v)| (t, falling(v))).collect()
+    let values = |c: &CurveData, t: f64, before: bool, edge: fn(f64, f64) -> f64| {
+        [
+            value_at(c.steps.iter().map(|&(s, v)| (s, falling(v))), t, before),
+            value_at(
+                c.band
+                    .iter()
+                    .map(|&(s, lo, hi)| (s, edge(falling(lo), falling(hi)))),
+                t,
+                before,
+            ),
+        ]
     };
     // Falling curves are lowest at the box's right edge…
-    let clear_below = f.curves.iter().all(|c| {
-        let step = value_at(steps(c).into_iter(), box_width, false);
-        let band = value_at(low(c).into_iter(), box_width, false);
-        step.into_iter().chain(band).all(|v| v > box_height)
-    });
-    // …and highest just before its left edge.
-    let from = f.x_max - box_width;
-    let clear_above = f.curves.iter().all(|c| {
-        let step = value_at(steps(c).into_iter(), from, true);
-        let band = value_at(high(c).into_iter(), from, true);
-        step.into_iter().chain(band).all(|v| v < 1.0 - box_height)
-    });
+    let clear_below = f
+        .curves
+        .iter()
+        .flat_map(|c| values(c, box_width, false, f64::min))
+        .flatten()
+        .all(|v| v > box_height);
     if clear_below {
-        TestPlace::Inside {
+        return TestPlace::Inside {
             left: true,
             top: f.rising,
-        }
-    } else if clear_above {
+        };
+    }
+    // …and highest just before its left edge.
+    let from = f.x_max - box_width;
+    let clear_above = f
+        .curves
+        .iter()
+        .flat_map(|c| values(c, from, true, f64::max))
+        .flatten()
+        .all(|v| v < 1.0 - box_height);
+    if clear_above {
         TestPlace::Inside {
             left: false,
             top: !f.rising,
@@ -434,8 +435,9 @@ pub fn svg(f: &FigureData, labels: &Labels<'_>) -> Result<String, PlotError> {
                             .set("class", "risk-count"),
                     );
                 }
-                let line_height = (table.size * LEADING).max(TABLE_SIZE * LEADING);
-                y += lines.len().max(1) as f64 * line_height;
+                // Labels never grow past the numbers' size, so rows are as
+                // tall as a line of numbers per label line.
+                y += lines.len().max(1) as f64 * TABLE_SIZE * LEADING;
             }
             y += 4.0;
         }
