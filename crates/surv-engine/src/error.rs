@@ -77,6 +77,19 @@ pub enum SurvivalError {
     /// The information matrix is singular at the start: some covariate is constant
     /// or a combination of others.
     SingularInformation,
+    /// A contingency table a test cannot take (fewer than two rows or
+    /// columns, cells not filling the shape, no counts at all).
+    InvalidTable {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// An observation of a rank test is NaN or infinite.
+    InvalidObservation {
+        /// 0-based position in the input.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
     /// A statistic came out infinite or NaN: the data leave it undefined.
     NotFinite {
         /// The statistic.
@@ -110,6 +123,12 @@ impl fmt::Display for SurvivalError {
             SurvivalError::EmptyGroup { group } => write!(f, "group {group} has no subjects"),
             SurvivalError::NoGroups => {
                 f.write_str("no group codes; this estimator compares or separates groups")
+            }
+            SurvivalError::InvalidTable { reason } => {
+                write!(f, "the contingency table {reason}")
+            }
+            SurvivalError::InvalidObservation { index, value } => {
+                write!(f, "observation at position {index} is {value}; expected a finite number")
             }
             SurvivalError::NotFinite { what } => {
                 write!(f, "the {what} is not a finite number for these data")

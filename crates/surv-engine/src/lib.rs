@@ -101,6 +101,7 @@ pub mod adjust;
 pub mod at_times;
 mod chisq;
 pub mod confint;
+pub mod contingency;
 pub mod cox;
 mod data;
 mod error;
@@ -113,6 +114,8 @@ mod order;
 pub mod permutation;
 pub mod power;
 pub mod quantile;
+mod random;
+pub mod rank;
 pub mod rmean;
 
 pub use adjust::{Adjustment, adjust_p_values};
