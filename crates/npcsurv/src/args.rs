@@ -19,12 +19,27 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The columns every analysis reads.
+/// The file a command reads, and how its text is laid out.
 #[derive(Args)]
-pub struct Input {
+pub struct Source {
     /// A .csv, .tsv/.tab or .parquet file; `-` reads CSV from standard input.
     /// Empty cells, NA, . and NULL are missing: their rows are left out and counted.
     pub file: PathBuf,
+    /// Field delimiter of a text file, e.g. ';' for a European export or 'tab'
+    /// (default: by extension, ',' for .csv and tab for .tsv/.tab).
+    #[arg(long, value_parser = delimiter)]
+    pub delimiter: Option<u8>,
+    /// Decimals are written with a comma (1,5): for European exports, with
+    /// --delimiter ';'.
+    #[arg(long)]
+    pub decimal_comma: bool,
+}
+
+/// The columns every analysis reads.
+#[derive(Args)]
+pub struct Input {
+    #[command(flatten)]
+    pub source: Source,
     /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
     #[arg(
         long,
@@ -44,14 +59,6 @@ pub struct Input {
     /// (365.25/12 days) or years (365.25 days).
     #[arg(long, requires = "time_from")]
     pub time_unit: Option<TimeUnit>,
-    /// Field delimiter of a text file, e.g. ';' for a European export or 'tab'
-    /// (default: by extension, ',' for .csv and tab for .tsv/.tab).
-    #[arg(long, value_parser = delimiter)]
-    pub delimiter: Option<u8>,
-    /// Decimals are written with a comma (1,5): for European exports, with
-    /// --delimiter ';'.
-    #[arg(long)]
-    pub decimal_comma: bool,
     /// Event column: 1/0 or true/false, unless --event-value is given.
     #[arg(long)]
     pub event: String,
@@ -82,9 +89,10 @@ pub enum Command {
     ///
     /// Example: npcsurv power --hr 0.5 --events 24 ; npcsurv power --events 24 --power 0.8
     Power(PowerArgs),
-    /// Table 1 (counts and percentages) of a file in the paper's patient schema.
+    /// Table 1: each variable overall and by group, with a test per variable,
+    /// as gtsummary's tbl_summary(by =) |> add_p().
     ///
-    /// Example: npcsurv table1 fixtures/dizdar2021/patients.csv
+    /// Example: npcsurv table1 cohort.csv --by arm --variables age,sex,stage
     Table1(Table1Args),
     /// Reproduce the paper: tables, figure, survival, univariate analysis and the
     /// claims ledger (same as `cargo xtask reproduce`).
@@ -255,8 +263,29 @@ pub struct PowerArgs {
 
 #[derive(Args)]
 pub struct Table1Args {
-    /// A .csv, .tsv or .parquet file with the columns of the paper's Table 2.
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub source: Source,
+    /// One column per value of this column, a total column, and a p-value per
+    /// variable: Pearson's chi-square (no continuity correction), or Fisher's
+    /// exact test when an expected count is below 5, for categories; Wilcoxon
+    /// rank-sum (2 groups) or Kruskal-Wallis for numbers. Rows missing it are
+    /// left out and counted.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The variables, comma-separated, in the order of the table (default:
+    /// every column but --by).
+    #[arg(long, value_delimiter = ',')]
+    pub variables: Vec<String>,
+    /// Numeric columns to treat as categories, comma-separated. Text columns
+    /// are categories already, and so are numeric columns with fewer than 10
+    /// distinct values (gtsummary's rule); other numbers are summarised by
+    /// median (Q1-Q3) and range.
+    #[arg(long, value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// Output: table (default, as a paper prints it), json, or csv (one row
+    /// per statistic).
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
 }
 
 #[derive(Args)]

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use surv_reader::{ColumnSpec, Format, SurvivalTable, TextLayout};
 
-use crate::args::Input;
+use crate::args::{Input, Source};
 use crate::error::CliError;
 
 /// The column spec of `input` (time or dates, event, event value); commands
@@ -36,22 +36,22 @@ pub fn time_description(input: &Input) -> String {
 
 /// The text layout the flags ask for, if they ask for one: the delimiter
 /// given (or the extension's), with or without decimal commas.
-fn layout(input: &Input) -> Option<TextLayout> {
-    if input.delimiter.is_none() && !input.decimal_comma {
+pub fn layout(source: &Source) -> Option<TextLayout> {
+    if source.delimiter.is_none() && !source.decimal_comma {
         return None;
     }
-    let by_extension = Format::from_path(&input.file)
+    let by_extension = Format::from_path(&source.file)
         .and_then(Format::text_layout)
         .map_or(b',', |l| l.delimiter);
     Some(TextLayout {
-        delimiter: input.delimiter.unwrap_or(by_extension),
-        decimal_comma: input.decimal_comma,
+        delimiter: source.delimiter.unwrap_or(by_extension),
+        decimal_comma: source.decimal_comma,
     })
 }
 
 /// Reads the file; says on standard error how many rows were left out.
 pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
-    let table = SurvivalTable::read_as(&input.file, layout(input), spec)?;
+    let table = SurvivalTable::read_as(&input.source.file, layout(&input.source), spec)?;
     if table.n_dropped > 0 {
         warn(&format!(
             "{}: {} of {} rows left out for a missing value in a used column",

@@ -134,7 +134,17 @@ fn power_table() {
 
 #[test]
 fn table1_table() {
-    pin!("table1", run(&["table1", PAPER]));
+    pin!(
+        "table1",
+        run(&[
+            "table1",
+            PAPER,
+            "--by",
+            "liver_metastasis",
+            "--variables",
+            "age,sex,histology,metastatic_lesions,rt_dose_cgy"
+        ])
+    );
 }
 
 #[test]

@@ -99,6 +99,7 @@
 
 pub mod adjust;
 pub mod at_times;
+pub mod baseline;
 mod chisq;
 pub mod confint;
 pub mod contingency;

@@ -41,4 +41,4 @@ pub use dates::{DateSpan, TimeUnit, parse_iso_date};
 pub use error::ReadError;
 pub use source::{Format, MISSING, TextLayout};
 pub use survival_columns::{ColumnSpec, Covariate, Labels, SurvivalTable};
-pub use text::TextTable;
+pub use text::{Levels, TextTable};

@@ -229,7 +229,7 @@ struct Cells<'a> {
 
 /// A number written as text: `1.5`, or `1,5` in a file with decimal commas
 /// (where `1.5` is not a number: the point may be a thousands separator).
-fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
+pub(crate) fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
     if !decimal_comma {
         return text.parse().ok();
     }

@@ -7,7 +7,8 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::error::ReadError;
-use crate::source::{self, Format, Typing};
+use crate::source::{self, Format, TextLayout, Typing};
+use crate::survival_columns::parse_number;
 
 /// A file read as text: one column of cells per header name, `None` for a
 /// missing cell ([`crate::MISSING`]). Blank lines are left out; every other
@@ -18,12 +19,21 @@ pub struct TextTable {
     names: Vec<String>,
     columns: Vec<Vec<Option<String>>>,
     rows: Vec<usize>,
+    /// Numbers in the file's text are written with a decimal comma.
+    decimal_comma: bool,
 }
 
 impl TextTable {
     /// Reads a `.csv`, `.tsv`/`.tab` or `.parquet` file (`-`: CSV on standard input).
     pub fn read(path: &Path) -> Result<TextTable, ReadError> {
         let (name, format, bytes) = source::read_path(path)?;
+        TextTable::from_bytes(&name, format, bytes)
+    }
+
+    /// The same, read as delimited text laid out as `layout` (say `;` and a
+    /// decimal comma) when one is given, whatever the extension.
+    pub fn read_as(path: &Path, layout: Option<TextLayout>) -> Result<TextTable, ReadError> {
+        let (name, format, bytes) = source::read_path_as(path, layout)?;
         TextTable::from_bytes(&name, format, bytes)
     }
 
@@ -58,6 +68,7 @@ impl TextTable {
             names,
             columns,
             rows: kept.iter().map(|r| r + 2).collect(),
+            decimal_comma: format.decimal_comma(),
         })
     }
 
@@ -98,6 +109,86 @@ impl TextTable {
     /// The spreadsheet row number (header = 1) of row `row` (0-based).
     pub fn row_number(&self, row: usize) -> usize {
         self.rows[row]
+    }
+}
+
+/// The levels of a column read as categories: every distinct value, in numeric
+/// order when all are numbers and in byte order otherwise, and each row's
+/// level (`None`: missing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Levels {
+    /// The distinct values, as the file writes them.
+    pub levels: Vec<String>,
+    /// Each row's index into `levels`.
+    pub codes: Vec<Option<u32>>,
+}
+
+impl TextTable {
+    /// The cells of column `column` as numbers (`None`: missing), or
+    /// [`ReadError::InvalidValue`] naming the first cell that is not one.
+    pub fn numbers(&self, column: usize) -> Result<Vec<Option<f64>>, ReadError> {
+        self.columns[column]
+            .iter()
+            .enumerate()
+            .map(|(row, cell)| match cell {
+                None => Ok(None),
+                Some(text) => parse_number(text.trim(), self.decimal_comma)
+                    .filter(|x| x.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| ReadError::InvalidValue {
+                        path: self.source.clone(),
+                        row: self.rows[row],
+                        column: self.names[column].clone(),
+                        value: text.clone(),
+                        expected: if self.decimal_comma {
+                            "a number written with a decimal comma".to_owned()
+                        } else {
+                            "a number".to_owned()
+                        },
+                    }),
+            })
+            .collect()
+    }
+
+    /// Column `column` read as categories.
+    ///
+    /// ```
+    /// use surv_reader::{Format, TextTable};
+    /// let t = TextTable::from_bytes("t.csv", Format::Csv, b"stage\n10\n9\nNA\n10\n".to_vec()).unwrap();
+    /// let stage = t.levels(0);
+    /// assert_eq!(stage.levels, ["9", "10"]); // numeric order
+    /// assert_eq!(stage.codes, [Some(1), Some(0), None, Some(1)]);
+    /// ```
+    pub fn levels(&self, column: usize) -> Levels {
+        let cells = &self.columns[column];
+        let mut levels: Vec<String> = cells.iter().flatten().cloned().collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let numbers: Option<Vec<f64>> = levels
+            .iter()
+            .map(|l| parse_number(l.trim(), self.decimal_comma))
+            .collect();
+        if let Some(numbers) = numbers {
+            let mut paired: Vec<(f64, String)> = numbers.into_iter().zip(levels).collect();
+            paired.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            levels = paired.into_iter().map(|(_, l)| l).collect();
+        }
+        let mut index: Vec<(&str, u32)> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_str(), i as u32))
+            .collect();
+        index.sort_unstable();
+        let codes = cells
+            .iter()
+            .map(|cell| {
+                cell.as_deref().map(|c| {
+                    let at = index.binary_search_by(|(l, _)| (*l).cmp(c)).unwrap_or(0);
+                    index[at].1
+                })
+            })
+            .collect();
+        Levels { levels, codes }
     }
 }
 

@@ -29,6 +29,7 @@ mod format;
 pub mod km;
 pub mod logrank;
 pub mod plot;
+pub mod table1;
 pub mod text;
 mod tidy;
 
