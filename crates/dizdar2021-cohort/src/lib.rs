@@ -17,7 +17,7 @@
 //! assert_eq!(cohort.len(), 35);
 //! let deaths = cohort.patients().iter().filter(|p| p.died()).count();
 //! assert_eq!(deaths, 24);
-//! let summary = cohort.summary();
+//! let summary = cohort.summary().unwrap();
 //! assert_eq!(summary.count("Gender", "Male").unwrap().n, 30);
 //! ```
 
@@ -93,7 +93,7 @@ impl Cohort {
     }
 
     /// The Table 1 summary.
-    pub fn summary(&self) -> CohortSummary {
+    pub fn summary(&self) -> Result<CohortSummary, surv_engine::SurvivalError> {
         summary::summarize(&self.patients)
     }
 }

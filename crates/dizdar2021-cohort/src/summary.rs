@@ -1,9 +1,15 @@
 //! Cohort summaries in the shape of the paper's Table 1: counts and percentages per
 //! category, and median and range of the continuous columns.
 //!
-//! Counting runs as a group-by (`surv_reader::tabulate`) over the category labels of
-//! each Table 1 variable; every category the model defines is listed, with 0 where no
-//! patient falls in it, in the order of the paper's table.
+//! The numbers come from `surv_engine::baseline::describe`, the same function
+//! that makes `npcsurv table1` for any file: this module only turns each
+//! patient into the table's columns. Every category the model defines is
+//! listed, with 0 where no patient falls in it, in the order of the paper's
+//! table; each metastatic site is a Yes/No column of its own, since a patient
+//! may have several.
+
+use surv_engine::SurvivalError;
+use surv_engine::baseline::{self, BaselineConfig, Column, Statistics, Variable as Described};
 
 use crate::model::{
     ConcurrentChemotherapy, LesionBurden, MetastaticSite, NStage, OrganBurden, Patient, Sex,
@@ -147,78 +153,108 @@ const VARIABLES: &[Variable] = &[
     },
 ];
 
-/// Summarises `patients`. An empty slice gives an empty summary with NaN spreads;
-/// a loaded [`crate::Cohort`] is never empty.
-pub fn summarize(patients: &[Patient]) -> CohortSummary {
-    let n = patients.len();
-    let percent = |k: usize| {
-        if n == 0 {
-            f64::NAN
-        } else {
-            100.0 * k as f64 / n as f64
-        }
+/// Summarises `patients`; an empty slice is [`SurvivalError::Empty`] (a
+/// loaded [`crate::Cohort`] is never empty).
+pub fn summarize(patients: &[Patient]) -> Result<CohortSummary, SurvivalError> {
+    if patients.is_empty() {
+        return Err(SurvivalError::Empty);
+    }
+    let code = |categories: &[&str], label: &str| {
+        categories
+            .iter()
+            .position(|c| *c == label)
+            .map(|i| i as u32)
     };
+    let mut columns: Vec<(&'static str, &'static [&'static str], Vec<Option<u32>>)> = VARIABLES
+        .iter()
+        .map(|v| {
+            let codes = patients
+                .iter()
+                .map(|p| code(v.categories, (v.category_of)(p)))
+                .collect();
+            (v.name, v.categories, codes)
+        })
+        .collect();
+    let site_columns = columns.len();
+    for site in MetastaticSite::ALL {
+        let codes = patients
+            .iter()
+            .map(|p| code(YES_NO, yes_no(p.metastatic_sites.contains(site))))
+            .collect();
+        columns.push(("Metastatic site", YES_NO, codes));
+    }
+    let continuous: [Vec<Option<f64>>; 3] = [
+        patients
+            .iter()
+            .map(|p| Some(f64::from(p.age_years)))
+            .collect(),
+        patients
+            .iter()
+            .map(|p| Some(f64::from(p.rt_dose_cgy)))
+            .collect(),
+        patients.iter().map(|p| Some(p.survival_months)).collect(),
+    ];
+    let variables: Vec<Described<'_>> = columns
+        .iter()
+        .map(|(_, categories, codes)| Described {
+            column: Column::Categorical {
+                n_levels: categories.len(),
+                codes,
+            },
+        })
+        .chain(continuous.iter().map(|values| Described {
+            column: Column::Continuous { values },
+        }))
+        .collect();
+    let table = baseline::describe(&variables, None, &BaselineConfig::default())?;
 
     let mut categories = Vec::new();
-    for variable in VARIABLES {
-        let labels: Vec<&str> = patients.iter().map(variable.category_of).collect();
-        let counts = group_counts(&labels);
-        for &category in variable.categories {
-            let k = counts
-                .iter()
-                .find(|(c, _)| c == category)
-                .map_or(0, |(_, k)| *k);
-            categories.push(CategoryCount {
-                variable: variable.name,
-                category,
-                n: k,
-                percent: percent(k),
+    let mut sites = Vec::new();
+    for (i, ((variable, labels, _), summary)) in columns.iter().zip(&table.variables).enumerate() {
+        let Statistics::Categorical(levels) = &summary.statistics else {
+            continue;
+        };
+        if i < site_columns {
+            for (&category, level) in labels.iter().zip(levels) {
+                categories.push(CategoryCount {
+                    variable,
+                    category,
+                    n: level.overall,
+                    percent: level.percent_overall.unwrap_or(f64::NAN),
+                });
+            }
+        } else {
+            // The site's "Yes" level.
+            let site = MetastaticSite::ALL[i - site_columns];
+            sites.push(CategoryCount {
+                variable,
+                category: site.name(),
+                n: levels[0].overall,
+                percent: levels[0].percent_overall.unwrap_or(f64::NAN),
             });
         }
     }
-
-    let sites = MetastaticSite::ALL
+    let spreads: Vec<Spread> = table.variables[columns.len()..]
         .iter()
-        .map(|&site| {
-            let k = patients
-                .iter()
-                .filter(|p| p.metastatic_sites.contains(site))
-                .count();
-            CategoryCount {
-                variable: "Metastatic site",
-                category: site.name(),
-                n: k,
-                percent: percent(k),
-            }
+        .map(|v| match &v.statistics {
+            Statistics::Continuous { overall, .. } => Spread {
+                median: overall.median.unwrap_or(f64::NAN),
+                min: overall.min.unwrap_or(f64::NAN),
+                max: overall.max.unwrap_or(f64::NAN),
+            },
+            Statistics::Categorical(_) => Spread {
+                median: f64::NAN,
+                min: f64::NAN,
+                max: f64::NAN,
+            },
         })
         .collect();
-
-    CohortSummary {
-        n,
+    Ok(CohortSummary {
+        n: table.n,
         categories,
         sites,
-        age_years: spread(patients.iter().map(|p| f64::from(p.age_years))),
-        rt_dose_cgy: spread(patients.iter().map(|p| f64::from(p.rt_dose_cgy))),
-        survival_months: spread(patients.iter().map(|p| p.survival_months)),
-    }
-}
-
-fn group_counts(labels: &[&str]) -> Vec<(String, usize)> {
-    surv_reader::tabulate::counts(labels)
-}
-
-fn spread(values: impl Iterator<Item = f64>) -> Spread {
-    let mut sorted: Vec<f64> = values.collect();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let median = match n {
-        0 => f64::NAN,
-        _ if n % 2 == 1 => sorted[n / 2],
-        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    };
-    Spread {
-        median,
-        min: sorted.first().copied().unwrap_or(f64::NAN),
-        max: sorted.last().copied().unwrap_or(f64::NAN),
-    }
+        age_years: spreads[0],
+        rt_dose_cgy: spreads[1],
+        survival_months: spreads[2],
+    })
 }

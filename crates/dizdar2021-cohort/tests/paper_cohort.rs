@@ -53,7 +53,7 @@ const TABLE_1: &[(&str, &str, usize, f64)] = &[
 
 #[test]
 fn table_1_counts_recomputed_from_the_rows_equal_the_paper() {
-    let summary = paper().summary();
+    let summary = paper().summary().unwrap();
     assert_eq!(summary.n, 35);
     for &(variable, category, n, printed_percent) in TABLE_1 {
         let got = summary
@@ -93,7 +93,7 @@ fn metastatic_sites_match_the_results_text() {
     // lung metastasis in 20%. Three patients had mediastinal lymph node metastasis, three
     // patients had bone marrow involvement, one patient had axillary lymph nodes, one
     // patient had adrenal, and one patient had para-aortic lymph node metastasis"
-    let summary = paper().summary();
+    let summary = paper().summary().unwrap();
     let expected = [
         (MetastaticSite::Bone, 25),
         (MetastaticSite::Liver, 8),
@@ -114,7 +114,7 @@ fn metastatic_sites_match_the_results_text() {
 
 #[test]
 fn medians_and_ranges_match_the_paper() {
-    let summary = paper().summary();
+    let summary = paper().summary().unwrap();
     // "The median age of the patients was 49 (9-85 years)"
     assert_eq!(
         (

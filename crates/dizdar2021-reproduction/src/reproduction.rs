@@ -62,7 +62,7 @@ impl Reproduction {
         let aggregates: AggregateFacts =
             dizdar2021::aggregate_facts().map_err(ReportError::Aggregates)?;
         let claims = claims::parse(claims::CLAIMS_TOML).map_err(ReportError::Claims)?;
-        let summary = cohort.summary();
+        let summary = cohort.summary().map_err(ReportError::Survival)?;
         let survival = survival_summary::summarise(&cohort)?;
         let factors = factors::all();
         let univariate = univariate::analyse_all(&cohort, &factors)?;
