@@ -153,6 +153,10 @@ const VARIABLES: &[Variable] = &[
     },
 ];
 
+/// A categorical column of Table 1: its variable, its categories in the
+/// paper's order, and each patient's category.
+type CategoricalColumn = (&'static str, &'static [&'static str], Vec<Option<u32>>);
+
 /// Summarises `patients`; an empty slice is [`SurvivalError::Empty`] (a
 /// loaded [`crate::Cohort`] is never empty).
 pub fn summarize(patients: &[Patient]) -> Result<CohortSummary, SurvivalError> {
@@ -165,7 +169,7 @@ pub fn summarize(patients: &[Patient]) -> Result<CohortSummary, SurvivalError> {
             .position(|c| *c == label)
             .map(|i| i as u32)
     };
-    let mut columns: Vec<(&'static str, &'static [&'static str], Vec<Option<u32>>)> = VARIABLES
+    let mut columns: Vec<CategoricalColumn> = VARIABLES
         .iter()
         .map(|v| {
             let codes = patients
