@@ -6,11 +6,9 @@
 use dizdar2021_cohort::Cohort;
 use serde::Serialize;
 use surv_engine::SurvivalError;
-use surv_engine::cox::{CoxConfig, HazardRatio, cox_ph};
-use surv_engine::km::{KmConfig, kaplan_meier_by_group};
-use surv_engine::logrank::{LogRank, LogRankConfig, Trend, log_rank};
-use surv_engine::permutation::{PermutationConfig, PermutationTest, permutation_log_rank};
-use surv_engine::power::{PowerConfig, minimal_detectable_hazard_ratio};
+use surv_engine::cox::HazardRatio;
+use surv_engine::logrank::{LogRank, Trend};
+use surv_engine::univariate::{UnivariateConfig, analyse_factor};
 use surv_engine::{Adjustment, SurvivalData, adjust_p_values};
 
 use crate::factors::Factor;
@@ -132,60 +130,36 @@ fn analyse(cohort: &Cohort, factor: &Factor) -> Result<FactorResult, SurvivalErr
     let k = present.len();
 
     let data = SurvivalData::new(&times, &deaths)?.with_groups(&codes)?;
-    let curves = kaplan_meier_by_group(&data, &KmConfig::default())?;
-    let test: LogRank = log_rank(&data, &LogRankConfig::default())?;
+    // The same analysis `npcsurv univariate` runs on any cohort.
+    let config = UnivariateConfig {
+        at: vec![LANDMARK_MONTHS],
+        power: POWER,
+        ..UnivariateConfig::default()
+    };
+    let analysis = analyse_factor(&data, &config)?;
+    let test: &LogRank = &analysis.log_rank;
     let trend: Option<Trend> = match factor.trend_scores {
         Some(scores) if k == factor.levels.len() => Some(test.trend(scores)?),
         _ => None,
     };
-    let permutation: PermutationTest = permutation_log_rank(&data, &PermutationConfig::default())?;
-
-    let indicators: Vec<Vec<f64>> = (1..k)
-        .map(|level| {
-            codes
-                .iter()
-                .map(|&c| f64::from(u8::from(c as usize == level)))
-                .collect()
-        })
-        .collect();
-    let columns: Vec<&[f64]> = indicators.iter().map(Vec::as_slice).collect();
-    let fit = cox_ph(&data, &columns, &CoxConfig::default())?;
-    let ratios = &fit.hazard_ratio;
-
+    // Asked for by the default config above.
+    let Some(permutation) = analysis.permutation else {
+        return Err(SurvivalError::NoGroups);
+    };
     let levels = present
         .iter()
-        .enumerate()
-        .map(|(code, &level)| {
-            let curve = &curves[code];
-            LevelRow {
-                level: factor.levels[level].to_owned(),
-                n: curve.n,
-                deaths: curve.n_events,
-                median_os: curve.median().time,
-                os_24_percent: curve
-                    .at(&[LANDMARK_MONTHS])
-                    .first()
-                    .and_then(|a| a.survival)
-                    .map(|s| 100.0 * s),
-                hazard_ratio: code.checked_sub(1).map(|i| ratios[i]),
-            }
+        .zip(&analysis.groups)
+        .map(|(&level, group)| LevelRow {
+            level: factor.levels[level].to_owned(),
+            n: group.n,
+            deaths: group.n_events,
+            median_os: group.median.time,
+            os_24_percent: group.at.first().and_then(|a| a.survival).map(|s| 100.0 * s),
+            hazard_ratio: group.hazard_ratio,
         })
         .collect::<Vec<_>>();
-
-    let total_deaths = deaths.iter().filter(|d| **d).count() as f64;
-    let detectable_hr = if k == 2 {
-        let allocation = levels[1].n as f64 / cohort.len() as f64;
-        Some(minimal_detectable_hazard_ratio(
-            total_deaths,
-            POWER,
-            &PowerConfig {
-                allocation,
-                alpha: 0.05,
-            },
-        )?)
-    } else {
-        None
-    };
+    let detectable_hr = analysis.detectable_hr;
+    let fit = &analysis.cox;
     Ok(FactorResult {
         id: factor.id.to_owned(),
         label: factor.label.to_owned(),

@@ -118,6 +118,7 @@ pub mod quantile;
 mod random;
 pub mod rank;
 pub mod rmean;
+pub mod univariate;
 
 pub use adjust::{Adjustment, adjust_p_values};
 pub use at_times::SurvivalAt;
