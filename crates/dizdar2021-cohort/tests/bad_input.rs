@@ -247,7 +247,7 @@ fn unreadable_files_error_with_the_path() {
     let err = Cohort::load(std::path::Path::new("cohort.xlsx")).unwrap_err();
     assert!(
         err.to_string()
-            .contains("expected a .csv, .tsv, .tab or .parquet file"),
+            .contains("expected a .csv, .tsv, .tab, .parquet or .xlsx file"),
         "{err}"
     );
 

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use surv_reader::{ColumnSpec, Format, SurvivalTable, TextLayout};
+use surv_reader::{ColumnSpec, Format, ReadOptions, SurvivalTable, TextLayout};
 
 use crate::args::Input;
 use crate::error::CliError;
@@ -51,7 +51,11 @@ fn layout(input: &Input) -> Option<TextLayout> {
 
 /// Reads the file; says on standard error how many rows were left out.
 pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
-    let table = SurvivalTable::read_as(&input.file, layout(input), spec)?;
+    let options = ReadOptions {
+        layout: layout(input),
+        ..ReadOptions::default()
+    };
+    let table = SurvivalTable::read_as(&input.file, &options, spec)?;
     if table.n_dropped > 0 {
         warn(&format!(
             "{}: {} of {} rows left out for a missing value in a used column",
