@@ -10,8 +10,8 @@ use surv_reader::TimeUnit;
 use surv_render::OutputFormat;
 use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow, Scale};
 
-/// Survival analysis that agrees with R's survival package, on any CSV, TSV or
-/// Parquet cohort file.
+/// Survival analysis that agrees with R's survival package, on any CSV, TSV,
+/// Parquet or Excel (.xlsx) cohort file.
 #[derive(Parser)]
 #[command(name = "npcsurv", version, about, propagate_version = true)]
 pub struct Cli {
@@ -22,8 +22,9 @@ pub struct Cli {
 /// The columns every analysis reads.
 #[derive(Args)]
 pub struct Input {
-    /// A .csv, .tsv/.tab or .parquet file; `-` reads CSV from standard input.
-    /// Empty cells, NA, . and NULL are missing: their rows are left out and counted.
+    /// A .csv, .tsv/.tab, .parquet or .xlsx file; `-` reads CSV from standard
+    /// input. Empty cells, NA, . and NULL (and #N/A in a workbook) are missing:
+    /// their rows are left out and counted.
     pub file: PathBuf,
     /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
     #[arg(
@@ -32,12 +33,13 @@ pub struct Input {
         conflicts_with = "time_from"
     )]
     pub time: Option<String>,
-    /// Column of start dates (diagnosis, entry) as YYYY-MM-DD: the time is
-    /// from this date to --time-to's. A row whose end date comes first is an
-    /// error naming it.
+    /// Column of start dates (diagnosis, entry) as YYYY-MM-DD, or date cells
+    /// of a workbook (their day: a time of day is left out): the time is from
+    /// this date to --time-to's. A row whose end date comes first is an error
+    /// naming it.
     #[arg(long, requires = "time_to")]
     pub time_from: Option<String>,
-    /// Column of end dates (event or last contact) as YYYY-MM-DD.
+    /// Column of end dates (event or last contact), as --time-from's.
     #[arg(long, requires = "time_from")]
     pub time_to: Option<String>,
     /// Unit of times from dates: days (default), weeks (7 days), months
@@ -52,6 +54,11 @@ pub struct Input {
     /// --delimiter ';'.
     #[arg(long)]
     pub decimal_comma: bool,
+    /// The sheet of an .xlsx workbook to read: its name, or its position from
+    /// 1 (a sheet named like a number is chosen by name first). Default: the
+    /// first sheet.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Event column: 1/0 or true/false, unless --event-value is given.
     #[arg(long)]
     pub event: String,
@@ -255,7 +262,8 @@ pub struct PowerArgs {
 
 #[derive(Args)]
 pub struct Table1Args {
-    /// A .csv, .tsv or .parquet file with the columns of the paper's Table 2.
+    /// A .csv, .tsv, .parquet or .xlsx file (its first sheet) with the columns
+    /// of the paper's Table 2.
     pub file: PathBuf,
 }
 

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use surv_reader::{ColumnSpec, Format, ReadOptions, SurvivalTable, TextLayout};
+use surv_reader::{ColumnSpec, Format, ReadOptions, Sheet, SurvivalTable, TextLayout};
 
 use crate::args::Input;
 use crate::error::CliError;
@@ -53,7 +53,8 @@ fn layout(input: &Input) -> Option<TextLayout> {
 pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
     let options = ReadOptions {
         layout: layout(input),
-        ..ReadOptions::default()
+        // As typed: the reader takes a number no sheet is named as a position.
+        sheet: input.sheet.clone().map(Sheet::Name),
     };
     let table = SurvivalTable::read_as(&input.file, &options, spec)?;
     if table.n_dropped > 0 {
