@@ -1,6 +1,6 @@
 //! The layout's promises, read from `cargo metadata`: the engine depends on no
 //! workspace crate and never on polars (not even through another crate), and
-//! no crate but the reader depends on polars directly.
+//! no crate but the reader depends on polars, or on calamine (Excel), directly.
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
@@ -78,17 +78,19 @@ fn the_engine_depends_on_no_workspace_crate_and_not_on_polars() {
 }
 
 #[test]
-fn only_the_reader_depends_on_polars_directly() {
-    let on_polars: Vec<String> = workspace()
-        .into_iter()
-        .filter(|(_, deps)| deps.iter().any(|(d, _, _)| d == "polars"))
-        .map(|(n, _)| n)
-        .collect();
-    assert_eq!(
-        on_polars,
-        [READER],
-        "packages depending on polars in any kind"
-    );
+fn only_the_reader_depends_on_polars_or_calamine_directly() {
+    for library in ["polars", "calamine"] {
+        let on_it: Vec<String> = workspace()
+            .into_iter()
+            .filter(|(_, deps)| deps.iter().any(|(d, _, _)| d == library))
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(
+            on_it,
+            [READER],
+            "packages depending on {library} in any kind"
+        );
+    }
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Reading a file in the paper's patient schema (CSV, TSV or Parquet, through
+//! Reading a file in the paper's patient schema (CSV, TSV, Parquet or Excel, through
 //! `surv-reader`) into typed records.
 //!
 //! Every column is read as text and parsed by [`crate::codes`], so an error can
@@ -35,7 +35,8 @@ pub const COLUMNS: [&str; 15] = [
     "last_status",
 ];
 
-/// Loads a cohort from a `.csv`, `.tsv` or `.parquet` file, chosen by extension.
+/// Loads a cohort from a `.csv`, `.tsv`, `.parquet` or `.xlsx` file (of a
+/// workbook, its first sheet), chosen by extension.
 pub fn load_path(path: &Path) -> Result<Cohort, LoadError> {
     from_table(&TextTable::read(path)?)
 }

@@ -244,10 +244,10 @@ fn unreadable_files_error_with_the_path() {
             .starts_with("no/such/cohort.csv: cannot read the file")
     );
 
-    let err = Cohort::load(std::path::Path::new("cohort.xlsx")).unwrap_err();
+    let err = Cohort::load(std::path::Path::new("cohort.xls")).unwrap_err();
     assert!(
         err.to_string()
-            .contains("expected a .csv, .tsv, .tab or .parquet file"),
+            .contains("expected a .csv, .tsv, .tab, .parquet or .xlsx file"),
         "{err}"
     );
 

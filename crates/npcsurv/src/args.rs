@@ -10,8 +10,8 @@ use surv_reader::TimeUnit;
 use surv_render::OutputFormat;
 use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow, Scale};
 
-/// Survival analysis that agrees with R's survival package, on any CSV, TSV or
-/// Parquet cohort file.
+/// Survival analysis that agrees with R's survival package, on any CSV, TSV,
+/// Parquet or Excel (.xlsx) cohort file.
 #[derive(Parser)]
 #[command(name = "npcsurv", version, about, propagate_version = true)]
 pub struct Cli {
@@ -22,8 +22,8 @@ pub struct Cli {
 /// The file a command reads, and how its text is laid out.
 #[derive(Args)]
 pub struct Source {
-    /// A .csv, .tsv/.tab or .parquet file; `-` reads CSV from standard input.
-    /// Empty cells, NA, . and NULL are missing: their rows are left out and counted.
+    /// A .csv, .tsv/.tab, .parquet or .xlsx file; `-` reads CSV from standard
+    /// input. Empty cells, NA, . and NULL (and #N/A in a workbook) are missing.
     pub file: PathBuf,
     /// Field delimiter of a text file, e.g. ';' for a European export or 'tab'
     /// (default: by extension, ',' for .csv and tab for .tsv/.tab).
@@ -33,6 +33,11 @@ pub struct Source {
     /// --delimiter ';'.
     #[arg(long)]
     pub decimal_comma: bool,
+    /// The sheet of an .xlsx workbook to read: its name, or its position from
+    /// 1 (a sheet named like a number is chosen by name first). Default: the
+    /// first sheet.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
 }
 
 /// The columns every analysis reads.
@@ -47,12 +52,13 @@ pub struct Input {
         conflicts_with = "time_from"
     )]
     pub time: Option<String>,
-    /// Column of start dates (diagnosis, entry) as YYYY-MM-DD: the time is
-    /// from this date to --time-to's. A row whose end date comes first is an
-    /// error naming it.
+    /// Column of start dates (diagnosis, entry) as YYYY-MM-DD, or date cells
+    /// of a workbook (their day: a time of day is left out): the time is from
+    /// this date to --time-to's. A row whose end date comes first is an error
+    /// naming it.
     #[arg(long, requires = "time_to")]
     pub time_from: Option<String>,
-    /// Column of end dates (event or last contact) as YYYY-MM-DD.
+    /// Column of end dates (event or last contact), as --time-from's.
     #[arg(long, requires = "time_from")]
     pub time_to: Option<String>,
     /// Unit of times from dates: days (default), weeks (7 days), months

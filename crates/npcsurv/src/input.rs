@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use surv_reader::{ColumnSpec, Format, SurvivalTable, TextLayout};
+use surv_reader::{ColumnSpec, Format, ReadOptions, Sheet, SurvivalTable, TextLayout};
 
 use crate::args::{Input, Source};
 use crate::error::CliError;
@@ -49,9 +49,27 @@ pub fn layout(source: &Source) -> Option<TextLayout> {
     })
 }
 
+/// How the flags ask the file to be read: its text layout, its sheet.
+pub fn options(source: &Source) -> ReadOptions {
+    ReadOptions {
+        layout: layout(source),
+        // As typed: the reader takes a number no sheet is named as a position.
+        sheet: source.sheet.clone().map(Sheet::Name),
+    }
+}
+
+/// Reads the file, leaving the warning about rows left out to the caller.
+pub fn read_quietly(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
+    Ok(SurvivalTable::read_as(
+        &input.source.file,
+        &options(&input.source),
+        spec,
+    )?)
+}
+
 /// Reads the file; says on standard error how many rows were left out.
 pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
-    let table = SurvivalTable::read_as(&input.source.file, layout(&input.source), spec)?;
+    let table = read_quietly(input, spec)?;
     if table.n_dropped > 0 {
         warn(&format!(
             "{}: {} of {} rows left out for a missing value in a used column",

@@ -402,7 +402,14 @@ fn broken_files_get_clear_errors() {
         b"time,event\n1,1\n",
         KM,
         2,
-        &["expected a .csv, .tsv, .tab or .parquet file"],
+        &["data.xlsx", "not an Excel workbook (.xlsx)"],
+    );
+    broken(
+        "data.xls",
+        b"time,event\n1,1\n",
+        KM,
+        2,
+        &["expected a .csv, .tsv, .tab, .parquet or .xlsx file"],
     );
     broken(
         "constant.csv",

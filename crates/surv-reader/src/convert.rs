@@ -20,7 +20,7 @@ use crate::source::{self, Format, Typing};
 pub fn to_parquet(name: &str, format: Format, bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
     // Blank lines are not rows: the Parquet file holds what a reader of the
     // text would read.
-    let mut frame = source::parse(name, format, &bytes, None, Typing::Inferred)?
+    let mut frame = source::parse(name, format, &bytes, None, None, Typing::Inferred)?
         .without_blank_lines()
         .map_err(|e| ReadError::Unreadable {
             path: name.to_owned(),

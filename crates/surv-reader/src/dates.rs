@@ -1,7 +1,8 @@
 //! Follow-up time from two dates, as a clinical spreadsheet holds it: the date
 //! of diagnosis (or entry) and the date of the event or of last contact.
 //!
-//! Dates are ISO `YYYY-MM-DD` text, or date-typed columns of a Parquet file.
+//! Dates are ISO `YYYY-MM-DD` text, or date cells of an Excel workbook (which
+//! the workbook reader turns into that text).
 //! A month is 365.25 / 12 days and a year 365.25 days, the conventions of
 //! survival papers (and of lubridate's `time_length`), so that 12 months make
 //! a year.
@@ -90,10 +91,10 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// The ISO `YYYY-MM-DD` text of a day counted from 1970-01-01 (the inverse,
-/// which the tests walk against the calendar).
-#[cfg(test)]
-fn format_iso_date(days: i64) -> String {
+/// The ISO `YYYY-MM-DD` text of a day counted from 1970-01-01: the inverse,
+/// which the tests walk against the calendar, and how a workbook's date cells
+/// become the text a date column is read from.
+pub(crate) fn format_iso_date(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;

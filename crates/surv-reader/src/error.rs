@@ -3,10 +3,13 @@
 
 use std::fmt;
 
+use crate::workbook::Sheet;
+
 /// Why a file could not be read into columns.
 ///
 /// Row numbers count as a spreadsheet shows them: the header is row 1, the first
-/// data row 2.
+/// data row 2. In a workbook they are the rows Excel shows, and where the text
+/// says `path` it names the file and the sheet (`book.xlsx, sheet `lung``).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ReadError {
@@ -22,14 +25,15 @@ pub enum ReadError {
         /// The file.
         path: String,
     },
-    /// A text layout (delimiter, decimal mark) that cannot apply to the file.
+    /// A text layout (delimiter, decimal mark), or a sheet, that cannot apply
+    /// to the file.
     Layout {
         /// The file.
         path: String,
         /// Why.
         reason: String,
     },
-    /// The file is not valid CSV, TSV or Parquet.
+    /// The file is not valid CSV, TSV, Parquet or Excel.
     Unreadable {
         /// The file.
         path: String,
@@ -100,6 +104,43 @@ pub enum ReadError {
         /// What the cell should hold.
         expected: String,
     },
+    /// The workbook has no sheet of the name or position asked for.
+    UnknownSheet {
+        /// The file.
+        path: String,
+        /// The sheet asked for.
+        sheet: Sheet,
+        /// The sheets the workbook has, in order.
+        sheets: Vec<String>,
+    },
+    /// The sheet read holds no data rows.
+    EmptySheet {
+        /// The file.
+        path: String,
+        /// The sheet.
+        sheet: String,
+        /// Whether it has a header (else it holds no cell at all).
+        has_header: bool,
+    },
+    /// A sheet's header row does not give each column one name.
+    SheetHeader {
+        /// The file and the sheet.
+        path: String,
+        /// The cells at fault, as Excel names them (`A1:B1`).
+        cells: String,
+        /// What is wrong with them.
+        problem: HeaderProblem,
+    },
+    /// Merged cells in a column that is read: only the first of them holds
+    /// the value, which the others seem to share.
+    MergedCells {
+        /// The file and the sheet.
+        path: String,
+        /// The merged cells, as Excel names them (`B3:B4`).
+        cells: String,
+        /// The column.
+        column: String,
+    },
     /// An option names a value that does not occur in its column.
     ValueNotFound {
         /// The file.
@@ -112,6 +153,21 @@ pub enum ReadError {
         value: String,
         /// The distinct values the column holds (sorted, possibly cut short).
         seen: Vec<String>,
+    },
+}
+
+/// What is wrong with a sheet's header cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderProblem {
+    /// Merged: one name over several columns, or a header of two rows.
+    Merged,
+    /// Empty, over a column that holds values.
+    Unnamed,
+    /// Two cells give the same name.
+    Repeated {
+        /// The name.
+        column: String,
     },
 }
 
@@ -137,7 +193,7 @@ impl fmt::Display for ReadError {
             ReadError::Io { path, source } => write!(f, "{path}: cannot read the file: {source}"),
             ReadError::UnsupportedFormat { path } => write!(
                 f,
-                "{path}: unknown file type; expected a .csv, .tsv, .tab or .parquet file"
+                "{path}: unknown file type; expected a .csv, .tsv, .tab, .parquet or .xlsx file"
             ),
             ReadError::Layout { path, reason } => write!(f, "{path}: {reason}"),
             ReadError::Unreadable { path, reason } => {
@@ -191,6 +247,64 @@ impl fmt::Display for ReadError {
             } => write!(
                 f,
                 "{path}: row {row}, column `{column}`: `{value}`; expected {expected}"
+            ),
+            ReadError::UnknownSheet {
+                path,
+                sheet,
+                sheets,
+            } => {
+                write!(f, "{path}: no sheet {sheet}; ")?;
+                if sheets.is_empty() {
+                    return f.write_str("the workbook has no sheets");
+                }
+                f.write_str("the workbook has sheets ")?;
+                listed(sheets, f)?;
+                write!(
+                    f,
+                    "; expected one of these names, or a position from 1 to {}",
+                    sheets.len()
+                )
+            }
+            ReadError::EmptySheet {
+                path,
+                sheet,
+                has_header,
+            } => {
+                let what = if *has_header {
+                    "has a header but no data rows"
+                } else {
+                    "is empty"
+                };
+                write!(
+                    f,
+                    "{path}: sheet `{sheet}` {what}; expected a header row and at least one row below it"
+                )
+            }
+            ReadError::SheetHeader {
+                path,
+                cells,
+                problem,
+            } => match problem {
+                HeaderProblem::Merged => write!(
+                    f,
+                    "{path}: header cells {cells} are merged; expected one column name in each cell of the header row"
+                ),
+                HeaderProblem::Unnamed => write!(
+                    f,
+                    "{path}: header cell {cells} is empty but its column holds values; expected a column name"
+                ),
+                HeaderProblem::Repeated { column } => write!(
+                    f,
+                    "{path}: header cells {cells} both name column `{column}`; expected each column name once"
+                ),
+            },
+            ReadError::MergedCells {
+                path,
+                cells,
+                column,
+            } => write!(
+                f,
+                "{path}: cells {cells} of column `{column}` are merged, so only the first holds a value; expected a value in each cell"
             ),
             ReadError::ValueNotFound {
                 path,

@@ -1,6 +1,14 @@
-//! Reads a table file (CSV, TSV or Parquet) into the typed columns of a
-//! survival analysis: times, events, and optional groups, strata and
-//! covariates, as plain vectors an estimator can take.
+//! Reads a table file (CSV, TSV, Parquet, or a sheet of an Excel workbook)
+//! into the typed columns of a survival analysis: times, events, and optional
+//! groups, strata and covariates, as plain vectors an estimator can take.
+//!
+//! A workbook's sheet ([`ReadOptions::sheet`], the first by default) becomes
+//! the same text columns a CSV file would give, so the same checks apply to
+//! it: numbers as numbers, date cells as ISO dates (the time of day left out),
+//! formulas as the values Excel cached, empty cells and `#N/A` as missing.
+//! Row numbers are those Excel shows, and messages name the sheet. Other error
+//! cells (`#DIV/0!`) in a column that is read, merged cells in the header or
+//! in a column that is read, and an empty sheet are refused.
 //!
 //! This is the only crate of the workspace that touches polars. It knows no
 //! statistics and no particular cohort. Everything it refuses, it refuses with a
@@ -36,9 +44,11 @@ mod source;
 mod survival_columns;
 pub mod tabulate;
 mod text;
+mod workbook;
 
 pub use dates::{DateSpan, TimeUnit, parse_iso_date};
-pub use error::ReadError;
-pub use source::{Format, MISSING, TextLayout};
+pub use error::{HeaderProblem, ReadError};
+pub use source::{Format, MISSING, ReadOptions, TextLayout};
 pub use survival_columns::{ColumnSpec, Covariate, Labels, SurvivalTable};
 pub use text::{Levels, TextTable};
+pub use workbook::Sheet;

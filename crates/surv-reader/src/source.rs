@@ -1,5 +1,6 @@
 //! Where a table comes from: a file's format by its extension, its bytes, and
-//! the polars frame parsed from them after the shape of the text is checked.
+//! the polars frame parsed from them after the shape of the text (or the
+//! sheet of a workbook) is checked.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -8,6 +9,7 @@ use polars::prelude::*;
 
 use crate::error::ReadError;
 use crate::shape;
+use crate::workbook::{self, Sheet};
 
 /// A file format the reader reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub enum Format {
     /// Delimited text laid out otherwise, e.g. a European export: fields
     /// separated by `;`, decimals written with a comma.
     Delimited(TextLayout),
+    /// An Excel workbook (`.xlsx`, `.xlsm`): one of its sheets, the first
+    /// unless [`ReadOptions::sheet`] says otherwise.
+    Xlsx,
 }
 
 /// How a delimited text file is laid out.
@@ -33,15 +38,31 @@ pub struct TextLayout {
     pub decimal_comma: bool,
 }
 
+/// How to read a file beyond what its extension says.
+///
+/// ```
+/// use surv_reader::{ReadOptions, Sheet};
+/// let second = ReadOptions { sheet: Some(Sheet::Index(2)), ..ReadOptions::default() };
+/// assert_eq!(second.layout, None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Read the file as delimited text laid out so, whatever its extension.
+    pub layout: Option<TextLayout>,
+    /// The sheet of an Excel workbook to read (default: the first).
+    pub sheet: Option<Sheet>,
+}
+
 impl Format {
     /// The format named by a path's extension (`.csv`; `.tsv` or `.tab`;
-    /// `.parquet` or `.pq`), if any.
+    /// `.parquet` or `.pq`; `.xlsx` or `.xlsm`), if any.
     ///
     /// ```
     /// use std::path::Path;
     /// use surv_reader::Format;
     /// assert_eq!(Format::from_path(Path::new("cohort.TSV")), Some(Format::Tsv));
-    /// assert_eq!(Format::from_path(Path::new("cohort.xlsx")), None);
+    /// assert_eq!(Format::from_path(Path::new("cohort.xlsx")), Some(Format::Xlsx));
+    /// assert_eq!(Format::from_path(Path::new("cohort.xls")), None); // the old binary format
     /// ```
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -49,11 +70,12 @@ impl Format {
             "csv" => Some(Format::Csv),
             "tsv" | "tab" => Some(Format::Tsv),
             "parquet" | "pq" => Some(Format::Parquet),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
             _ => None,
         }
     }
 
-    /// The layout of a text format; `None` for Parquet.
+    /// The layout of a text format; `None` for Parquet and Excel.
     pub fn text_layout(self) -> Option<TextLayout> {
         let plain = |delimiter| TextLayout {
             delimiter,
@@ -62,7 +84,7 @@ impl Format {
         match self {
             Format::Csv => Some(plain(b',')),
             Format::Tsv => Some(plain(b'\t')),
-            Format::Parquet => None,
+            Format::Parquet | Format::Xlsx => None,
             Format::Delimited(layout) => Some(layout),
         }
     }
@@ -77,8 +99,9 @@ impl Format {
     }
 }
 
-/// Cells that stand for a missing value in a text file: empty, `NA` (R),
-/// `.` (SAS, Stata) and `NULL` (SQL exports), after trimming white space.
+/// Cells that stand for a missing value in a text file (or as text in a
+/// workbook's cell): empty, `NA` (R), `.` (SAS, Stata) and `NULL` (SQL
+/// exports), after trimming white space.
 pub const MISSING: [&str; 4] = ["", "NA", ".", "NULL"];
 
 /// Whether a cell, as text, is one of the [`MISSING`] markers.
@@ -89,17 +112,25 @@ pub(crate) fn is_missing(cell: &str) -> bool {
 /// A file's name for messages, its format by extension, and its bytes; `-` is
 /// CSV on standard input.
 pub(crate) fn read_path(path: &Path) -> Result<(String, Format, Vec<u8>), ReadError> {
-    read_path_as(path, None)
+    read_path_as(path, &ReadOptions::default())
 }
 
-/// The same, read as text laid out as `layout` when one is given: any text
-/// file (or standard input), whatever its extension says; a Parquet file is
-/// refused, having no layout.
+/// The same, read as `options` ask: as text laid out as their layout when
+/// they give one, any text file (or standard input), whatever its extension
+/// says; a Parquet file or a workbook is refused, having no layout. A sheet
+/// can be asked of a workbook only.
 pub(crate) fn read_path_as(
     path: &Path,
-    layout: Option<TextLayout>,
+    options: &ReadOptions,
 ) -> Result<(String, Format, Vec<u8>), ReadError> {
+    let layout = options.layout;
     let (name, format, bytes) = read_path_by_extension(path, layout.is_some())?;
+    if options.sheet.is_some() && format != Format::Xlsx {
+        return Err(ReadError::Layout {
+            path: name,
+            reason: "a sheet can be chosen only in an Excel workbook (.xlsx or .xlsm)".to_owned(),
+        });
+    }
     match (layout, format) {
         (None, _) => Ok((name, format, bytes)),
         (Some(layout), _) if layout.decimal_comma && layout.delimiter == b',' => {
@@ -113,6 +144,10 @@ pub(crate) fn read_path_as(
         (Some(_), Format::Parquet) => Err(ReadError::Layout {
             path: name,
             reason: "a Parquet file has no delimiter or decimal mark to set".to_owned(),
+        }),
+        (Some(_), Format::Xlsx) => Err(ReadError::Layout {
+            path: name,
+            reason: "an Excel workbook has no delimiter or decimal mark to set".to_owned(),
         }),
         (Some(layout), _) => Ok((name, Format::Delimited(layout), bytes)),
     }
@@ -157,10 +192,13 @@ pub(crate) enum Typing {
     Text,
 }
 
-/// A parsed table: the frame, and the rows of it that are blank lines.
+/// A parsed table: the frame, the rows of it that are blank lines, and how
+/// errors name where it came from (the file, and a workbook's sheet).
+#[derive(Debug)]
 pub(crate) struct Parsed {
     pub frame: DataFrame,
     pub blank: Vec<usize>,
+    pub source: String,
 }
 
 impl Parsed {
@@ -192,14 +230,19 @@ impl Parsed {
 }
 
 /// Parses `bytes` into a frame of `columns` (all when `None`), after checking
-/// the header and every row's field count.
+/// the header and every row's field count; for a workbook, of sheet `sheet`
+/// (the first when `None`), typed as its cells are, whatever `typing` says.
 pub(crate) fn parse(
     name: &str,
     format: Format,
     bytes: &[u8],
+    sheet: Option<&Sheet>,
     columns: Option<&[String]>,
     typing: Typing,
 ) -> Result<Parsed, ReadError> {
+    if format == Format::Xlsx {
+        return workbook::parse(name, bytes, sheet, columns);
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Empty {
             path: name.to_owned(),
@@ -244,6 +287,7 @@ pub(crate) fn parse(
             Ok(Parsed {
                 frame,
                 blank: shape.blank,
+                source: name.to_owned(),
             })
         }
         None => {
@@ -258,13 +302,14 @@ pub(crate) fn parse(
             Ok(Parsed {
                 frame,
                 blank: Vec::new(),
+                source: name.to_owned(),
             })
         }
     }
 }
 
 /// Every one of `columns` is among `found`, or the first missing one is named.
-fn require(name: &str, columns: &[String], found: &[String]) -> Result<(), ReadError> {
+pub(crate) fn require(name: &str, columns: &[String], found: &[String]) -> Result<(), ReadError> {
     match columns.iter().find(|c| !found.contains(c)) {
         Some(missing) => Err(ReadError::MissingColumn {
             path: name.to_owned(),

@@ -15,7 +15,8 @@ use polars::prelude::*;
 use crate::dates::{DateSpan, TimeUnit, parse_iso_date};
 use crate::error::ReadError;
 use crate::shape;
-use crate::source::{self, Format, Parsed, TextLayout, Typing};
+use crate::source::{self, Format, Parsed, ReadOptions, Typing};
+use crate::workbook::Sheet;
 
 /// Which columns to read, and how to read the event.
 ///
@@ -145,24 +146,26 @@ pub struct SurvivalTable {
 }
 
 impl SurvivalTable {
-    /// Reads the columns of `spec` from a `.csv`, `.tsv`/`.tab` or `.parquet`
-    /// file, or CSV on standard input for `-`.
+    /// Reads the columns of `spec` from a `.csv`, `.tsv`/`.tab`, `.parquet`
+    /// or `.xlsx` file (its first sheet), or CSV on standard input for `-`.
     pub fn read(path: &Path, spec: &ColumnSpec) -> Result<SurvivalTable, ReadError> {
-        SurvivalTable::read_as(path, None, spec)
+        SurvivalTable::read_as(path, &ReadOptions::default(), spec)
     }
 
-    /// The same, read as delimited text laid out as `layout` (say `;` and a
-    /// decimal comma) when one is given, whatever the extension.
+    /// The same, read as `options` ask: as delimited text laid out as their
+    /// layout (say `;` and a decimal comma) when they give one, whatever the
+    /// extension; from their sheet of a workbook.
     pub fn read_as(
         path: &Path,
-        layout: Option<TextLayout>,
+        options: &ReadOptions,
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
-        let (name, format, bytes) = source::read_path_as(path, layout)?;
-        SurvivalTable::from_bytes(&name, format, bytes, spec)
+        let (name, format, bytes) = source::read_path_as(path, options)?;
+        SurvivalTable::read_bytes(&name, format, options.sheet.as_ref(), bytes, spec)
     }
 
-    /// Reads from bytes in memory; `name` is how errors refer to them.
+    /// Reads from bytes in memory; `name` is how errors refer to them. Of a
+    /// workbook, the first sheet is read.
     ///
     /// ```
     /// use surv_reader::{ColumnSpec, Format, SurvivalTable};
@@ -179,9 +182,19 @@ impl SurvivalTable {
         bytes: Vec<u8>,
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
+        SurvivalTable::read_bytes(name, format, None, bytes, spec)
+    }
+
+    fn read_bytes(
+        name: &str,
+        format: Format,
+        sheet: Option<&Sheet>,
+        bytes: Vec<u8>,
+        spec: &ColumnSpec,
+    ) -> Result<SurvivalTable, ReadError> {
         let used = spec.used_columns();
-        let parsed = source::parse(name, format, &bytes, Some(&used), Typing::Inferred)?;
-        from_frame(name, &parsed, spec, format.decimal_comma())
+        let parsed = source::parse(name, format, &bytes, sheet, Some(&used), Typing::Inferred)?;
+        from_frame(&parsed.source, &parsed, spec, format.decimal_comma())
             .map_err(|e| as_found(e, format, &bytes))
     }
 }
@@ -345,9 +358,10 @@ impl<'a> Cells<'a> {
             .ok_or_else(|| self.invalid(source, row, expected))
     }
 
-    /// The date in `row` as days from 1970-01-01, from ISO `YYYY-MM-DD` text.
-    /// (A number is not a date: spreadsheet serial numbers and date-typed
-    /// Parquet columns are not read as dates.)
+    /// The date in `row` as days from 1970-01-01, from ISO `YYYY-MM-DD` text
+    /// (which is what a workbook's date cells arrive as). A number is not a
+    /// date: a serial number in a text file, or a date-typed Parquet column,
+    /// is not read as one.
     fn day(&self, source: &str, row: usize) -> Result<i64, ReadError> {
         self.text
             .as_ref()

@@ -7,8 +7,9 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::error::ReadError;
-use crate::source::{self, Format, TextLayout, Typing};
+use crate::source::{self, Format, ReadOptions, Typing};
 use crate::survival_columns::parse_number;
+use crate::workbook::Sheet;
 
 /// A file read as text: one column of cells per header name, `None` for a
 /// missing cell ([`crate::MISSING`]). Blank lines are left out; every other
@@ -24,20 +25,22 @@ pub struct TextTable {
 }
 
 impl TextTable {
-    /// Reads a `.csv`, `.tsv`/`.tab` or `.parquet` file (`-`: CSV on standard input).
+    /// Reads a `.csv`, `.tsv`/`.tab`, `.parquet` or `.xlsx` file (its first
+    /// sheet); `-` is CSV on standard input.
     pub fn read(path: &Path) -> Result<TextTable, ReadError> {
         let (name, format, bytes) = source::read_path(path)?;
-        TextTable::from_bytes(&name, format, bytes)
+        TextTable::read_bytes(&name, format, None, bytes)
     }
 
-    /// The same, read as delimited text laid out as `layout` (say `;` and a
-    /// decimal comma) when one is given, whatever the extension.
-    pub fn read_as(path: &Path, layout: Option<TextLayout>) -> Result<TextTable, ReadError> {
-        let (name, format, bytes) = source::read_path_as(path, layout)?;
-        TextTable::from_bytes(&name, format, bytes)
+    /// The same, read as `options` ask: as delimited text laid out as their
+    /// layout, whatever the extension; from their sheet of a workbook.
+    pub fn read_as(path: &Path, options: &ReadOptions) -> Result<TextTable, ReadError> {
+        let (name, format, bytes) = source::read_path_as(path, options)?;
+        TextTable::read_bytes(&name, format, options.sheet.as_ref(), bytes)
     }
 
-    /// Reads bytes in memory; `name` is how errors refer to them.
+    /// Reads bytes in memory; `name` is how errors refer to them. Of a
+    /// workbook, the first sheet is read.
     ///
     /// ```
     /// use surv_reader::{Format, TextTable};
@@ -48,8 +51,18 @@ impl TextTable {
     /// assert_eq!(t.row_number(1), 3);
     /// ```
     pub fn from_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Result<TextTable, ReadError> {
-        let parsed = source::parse(name, format, &bytes, None, Typing::Text)?;
+        TextTable::read_bytes(name, format, None, bytes)
+    }
+
+    fn read_bytes(
+        name: &str,
+        format: Format,
+        sheet: Option<&Sheet>,
+        bytes: Vec<u8>,
+    ) -> Result<TextTable, ReadError> {
+        let parsed = source::parse(name, format, &bytes, sheet, None, Typing::Text)?;
         let kept: Vec<usize> = parsed.data_rows().collect();
+        let name = parsed.source.as_str();
         let frame = parsed.frame;
         if kept.is_empty() {
             return Err(ReadError::Empty {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use surv_reader::{ColumnSpec, Format, ReadError, SurvivalTable, TextLayout};
+use surv_reader::{ColumnSpec, Format, ReadError, ReadOptions, SurvivalTable, TextLayout};
 
 const EUROPEAN: TextLayout = TextLayout {
     delimiter: b';',
@@ -74,6 +74,13 @@ fn a_decimal_point_in_a_decimal_comma_file_names_its_cell() {
     }
 }
 
+fn laid_out(layout: TextLayout) -> ReadOptions {
+    ReadOptions {
+        layout: Some(layout),
+        ..ReadOptions::default()
+    }
+}
+
 fn temp(name: &str, bytes: &[u8]) -> PathBuf {
     let path =
         std::env::temp_dir().join(format!("surv-reader-layout-{}-{name}", std::process::id()));
@@ -88,15 +95,19 @@ fn a_layout_that_cannot_apply_is_refused() {
         delimiter: b',',
         decimal_comma: true,
     };
-    let err = SurvivalTable::read_as(&csv, Some(comma_both), &ColumnSpec::new("months", "dead"))
-        .unwrap_err();
+    let err = SurvivalTable::read_as(
+        &csv,
+        &laid_out(comma_both),
+        &ColumnSpec::new("months", "dead"),
+    )
+    .unwrap_err();
     assert!(matches!(err, ReadError::Layout { .. }), "{err}");
     assert!(err.to_string().contains("a comma cannot separate both"));
     let parquet =
         surv_reader::convert::to_parquet("t.csv", Format::Csv, b"months,dead\n2,1\n".to_vec())
             .unwrap();
     let pq = temp("t.parquet", &parquet);
-    let err = SurvivalTable::read_as(&pq, Some(EUROPEAN), &ColumnSpec::new("months", "dead"))
+    let err = SurvivalTable::read_as(&pq, &laid_out(EUROPEAN), &ColumnSpec::new("months", "dead"))
         .unwrap_err();
     assert!(
         err.to_string().contains("Parquet file has no delimiter"),
@@ -104,7 +115,11 @@ fn a_layout_that_cannot_apply_is_refused() {
     );
     // A layout overrides the extension: a .txt file reads.
     let txt = temp("t.txt", b"months;dead\n2,5;1\n");
-    let t = SurvivalTable::read_as(&txt, Some(EUROPEAN), &ColumnSpec::new("months", "dead"));
+    let t = SurvivalTable::read_as(
+        &txt,
+        &laid_out(EUROPEAN),
+        &ColumnSpec::new("months", "dead"),
+    );
     assert_eq!(t.unwrap().time, [2.5]);
     // Without one, it does not.
     let t = SurvivalTable::read(&txt, &ColumnSpec::new("months", "dead"));

@@ -1027,7 +1027,7 @@ fn a_file_whose_every_row_misses_a_value_is_refused() {
 #[test]
 fn an_unsupported_extension_is_refused_before_reading() {
     // The file need not exist: the extension is enough.
-    for name in ["cohort.xlsx", "cohort", "cohort.csv.gz"] {
+    for name in ["cohort.xls", "cohort", "cohort.csv.gz"] {
         let path = tmp_dir().join(name);
         let err = SurvivalTable::read(&path, &ColumnSpec::new("time", "event")).unwrap_err();
         let shown = path.display().to_string();
@@ -1037,7 +1037,9 @@ fn an_unsupported_extension_is_refused_before_reading() {
         }
         assert_eq!(
             err.to_string(),
-            format!("{shown}: unknown file type; expected a .csv, .tsv, .tab or .parquet file")
+            format!(
+                "{shown}: unknown file type; expected a .csv, .tsv, .tab, .parquet or .xlsx file"
+            )
         );
         assert!(matches!(
             TextTable::read(&path),

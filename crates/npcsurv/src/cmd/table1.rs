@@ -21,7 +21,7 @@ enum Read {
 }
 
 pub fn run(args: Table1Args) -> Result<(), CliError> {
-    let table = TextTable::read_as(&args.source.file, input::layout(&args.source))?;
+    let table = TextTable::read_as(&args.source.file, &input::options(&args.source))?;
     let names = variable_names(&args, &table)?;
 
     // Rows without a value of --by are left out of the whole table.
