@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
-use surv_engine::{ConfType, Ties, TimeTransform};
+use surv_engine::{Adjustment, ConfType, Ties, TimeTransform};
 use surv_reader::TimeUnit;
 use surv_render::OutputFormat;
 use surv_render::plot::{DPI_RANGE, ImageFormat, RiskRow, Scale};
@@ -100,6 +100,14 @@ pub enum Command {
     ///
     /// Example: npcsurv table1 cohort.csv --by arm --variables age,sex,stage
     Table1(Table1Args),
+    /// The univariate analysis table for any cohort: per factor and group n,
+    /// events, median and survival at chosen times, the Cox hazard ratio
+    /// against the first group, the log-rank and permutation p-values; with
+    /// --multivariable one Cox model of all the factors, with --forest a
+    /// forest plot.
+    ///
+    /// Example: npcsurv univariate lung.csv --time time --event status --event-value 2 --factors sex,ph_ecog --continuous age --at 365 --multivariable --forest forest.png
+    Univariate(Box<UnivariateArgs>),
     /// Reproduce the paper: tables, figure, survival, univariate analysis and the
     /// claims ledger (same as `cargo xtask reproduce`).
     ///
@@ -292,6 +300,60 @@ pub struct Table1Args {
     /// per statistic).
     #[arg(long, default_value = "table")]
     pub format: OutputFormat,
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("analysed").args(["factors", "continuous"]).required(true).multiple(true)))]
+pub struct UnivariateArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// Grouping columns, comma-separated: each is analysed on its own, its
+    /// groups in sorted order (numeric order for numbers), the first the
+    /// reference of the hazard ratios unless --reference names another.
+    #[arg(long, value_delimiter = ',')]
+    pub factors: Vec<String>,
+    /// Numeric columns entered as they are, comma-separated: a hazard ratio
+    /// per unit, and no log-rank test.
+    #[arg(long, value_delimiter = ',')]
+    pub continuous: Vec<String>,
+    /// Times at which each group's survival is read, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = time_point)]
+    pub at: Vec<f64>,
+    /// Reference group of a factor, as column=level (repeatable).
+    #[arg(long = "reference", value_parser = reference)]
+    pub references: Vec<(String, String)>,
+    /// Also fit one Cox model of all the factors (as categories) and
+    /// continuous columns, on the rows where none is missing.
+    #[arg(long)]
+    pub multivariable: bool,
+    /// Adjust the factors' log-rank and permutation p-values for the number
+    /// of factors tested: holm or bh (Benjamini-Hochberg), as R's p.adjust.
+    #[arg(long)]
+    pub adjust: Option<Adjustment>,
+    /// Leave out the permutation p-values (they take longest on large files).
+    #[arg(long)]
+    pub no_permutation: bool,
+    /// Seed of the Monte Carlo permutations.
+    #[arg(long, default_value_t = 20_240_601, conflicts_with = "no_permutation")]
+    pub seed: u64,
+    /// Tie handling of the Cox models: efron (R's default) or breslow.
+    #[arg(long, default_value = "efron")]
+    pub ties: Ties,
+    /// Interval transform of the medians and survival: log (R's default),
+    /// log-log or plain.
+    #[arg(long, default_value = "log")]
+    pub conf_type: ConfType,
+    /// Draw the hazard ratios with their intervals on a log axis (a forest
+    /// plot) to this file: .svg, .png or .pdf. The multivariable model's
+    /// with --multivariable, otherwise each factor's own.
+    #[arg(long, value_parser = figure_path)]
+    pub forest: Option<PathBuf>,
+    /// Title above the forest plot (default: none).
+    #[arg(long, requires = "forest")]
+    pub title: Option<String>,
+    /// Resolution of a .png forest plot, dots per inch.
+    #[arg(long, value_parser = dpi, requires = "forest")]
+    pub dpi: Option<f64>,
 }
 
 #[derive(Args)]

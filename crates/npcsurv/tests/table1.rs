@@ -200,3 +200,19 @@ fn rows_without_a_group_are_left_out_and_said() {
     assert_eq!(json["n"], 4);
     assert_eq!(json["n_missing_by"], 1);
 }
+
+#[test]
+fn the_workbook_gives_the_same_table_as_the_csv() {
+    let doc = golden("table1.json");
+    let mut compared = 0;
+    for case in doc["table1"].as_array().unwrap() {
+        if case["file"] != "data/table1/lung.csv" {
+            continue;
+        }
+        let mut workbook = case.clone();
+        workbook["file"] = Value::from("data/table1/lung.xlsx");
+        assert_eq!(run_case(&workbook), run_case(case), "{}", case["id"]);
+        compared += 1;
+    }
+    assert!(compared >= 3);
+}

@@ -27,7 +27,7 @@ pub struct CoxOutput<'a> {
 /// `{"ties","n","events","n_dropped","coefficients":[…],"loglik_null","loglik",
 /// "lr_test","wald_test","score_test","concordance"}`, then the additions.
 #[derive(Serialize)]
-struct Document<'a> {
+pub(crate) struct Document<'a> {
     ties: Ties,
     n: usize,
     events: usize,
@@ -104,8 +104,14 @@ pub fn render(o: &CoxOutput<'_>, format: OutputFormat) -> String {
 }
 
 fn json(o: &CoxOutput<'_>) -> String {
+    format::json(&document(o))
+}
+
+/// The JSON document of a fit, also embedded where another result holds a
+/// Cox model (the univariate table's multivariable model).
+pub(crate) fn document<'a>(o: &'a CoxOutput<'a>) -> Document<'a> {
     let f = o.fit;
-    format::json(&Document {
+    Document {
         ties: f.ties,
         n: f.n,
         events: f.n_events,
@@ -147,7 +153,7 @@ fn json(o: &CoxOutput<'_>) -> String {
                 .collect(),
             global: z.global,
         }),
-    })
+    }
 }
 
 /// The fit's warnings, in words, naming the covariate where there is one.

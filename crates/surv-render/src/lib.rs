@@ -32,5 +32,6 @@ pub mod plot;
 pub mod table1;
 pub mod text;
 mod tidy;
+pub mod univariate;
 
 pub use format::OutputFormat;

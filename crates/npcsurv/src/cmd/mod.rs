@@ -6,6 +6,7 @@ mod logrank;
 mod power;
 mod reproduce;
 mod table1;
+mod univariate;
 
 use crate::args::{Cli, Command};
 use crate::error::CliError;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cox(args) => cox::run(args),
         Command::Power(args) => power::run(args),
         Command::Table1(args) => table1::run(args),
+        Command::Univariate(args) => univariate::run(*args),
         Command::Reproduce(args) => reproduce::run(args),
     }
 }

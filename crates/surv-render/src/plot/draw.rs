@@ -14,13 +14,13 @@ use super::font::{self, Weight};
 use super::palette::Palette;
 use super::{Labels, PlotError};
 
-const WIDTH: f64 = 504.0;
-const PAD: f64 = 12.0;
-const GAP: f64 = 6.0;
+pub(super) const WIDTH: f64 = 504.0;
+pub(super) const PAD: f64 = 12.0;
+pub(super) const GAP: f64 = 6.0;
 const PANEL_HEIGHT: f64 = 252.0;
-const TITLE_SIZE: f64 = 11.0;
-const AXIS_TITLE_SIZE: f64 = 10.0;
-const TICK_SIZE: f64 = 9.0;
+pub(super) const TITLE_SIZE: f64 = 11.0;
+pub(super) const AXIS_TITLE_SIZE: f64 = 10.0;
+pub(super) const TICK_SIZE: f64 = 9.0;
 const LEGEND_SIZE: f64 = 9.0;
 const TEST_SIZE: f64 = 9.0;
 const TABLE_SIZE: f64 = 8.5;
@@ -30,20 +30,20 @@ const TABLE_MIN_SIZE: f64 = 7.0;
 const TABLE_LABEL_SHARE: f64 = 0.25;
 /// Legend labels may take this share of the width before they wrap.
 const LEGEND_LABEL_SHARE: f64 = 0.45;
-const TICK_LENGTH: f64 = 4.0;
+pub(super) const TICK_LENGTH: f64 = 4.0;
 const CENSOR_HALF_HEIGHT: f64 = 3.5;
-const LINE_WIDTH: f64 = 1.25;
+pub(super) const LINE_WIDTH: f64 = 1.25;
 const BAND_OPACITY: f64 = 0.18;
 /// Survival ticks of the y axis.
 const Y_TICKS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 /// Height of a text line, in sizes.
-const LEADING: f64 = 1.25;
+pub(super) const LEADING: f64 = 1.25;
 /// Height of capitals, in sizes: centres text on a tick.
-const CAP_HEIGHT: f64 = 0.72;
+pub(super) const CAP_HEIGHT: f64 = 0.72;
 
 /// Coordinates are written to 0.01 pt: finer than any printer, and the SVG
 /// stays stable text for snapshots.
-fn r(x: f64) -> f64 {
+pub(super) fn r(x: f64) -> f64 {
     (x * 100.0).round() / 100.0 + 0.0
 }
 
@@ -56,14 +56,14 @@ fn percent(s: f64) -> String {
     format!("{:.0}%", s * 100.0)
 }
 
-fn text(content: &str, x: f64, y: f64, size: f64) -> Text {
+pub(super) fn text(content: &str, x: f64, y: f64, size: f64) -> Text {
     Text::new(content)
         .set("x", r(x))
         .set("y", r(y))
         .set("font-size", size)
 }
 
-fn line(x1: f64, y1: f64, x2: f64, y2: f64) -> Line {
+pub(super) fn line(x1: f64, y1: f64, x2: f64, y2: f64) -> Line {
     Line::new()
         .set("x1", r(x1))
         .set("y1", r(y1))

@@ -31,6 +31,7 @@
 mod data;
 mod draw;
 mod font;
+mod forest;
 mod image;
 mod palette;
 
@@ -41,6 +42,7 @@ pub use data::{
     StepCurve, data, data_of_steps, format_p,
 };
 pub use draw::svg;
+pub use forest::{ForestKind, ForestRow, forest};
 pub use image::{DEFAULT_DPI, DPI_RANGE, ImageFormat, encode, pixel_size};
 pub use palette::{PALETTE, Palette};
 
@@ -103,6 +105,11 @@ pub enum PlotError {
     },
     /// Rising and falling curves in one figure.
     MixedDirections,
+    /// A figure with nothing to show, e.g. a forest plot without estimates.
+    NothingToDraw {
+        /// What is missing.
+        what: &'static str,
+    },
     /// A file name whose extension names no figure format.
     UnknownExtension {
         /// The file name.
@@ -155,6 +162,9 @@ impl fmt::Display for PlotError {
                 f,
                 "rising and falling curves cannot share one figure: plot them on one scale"
             ),
+            PlotError::NothingToDraw { what } => {
+                write!(f, "nothing to draw: no {what} could be estimated")
+            }
             PlotError::UnknownExtension { path } => write!(
                 f,
                 "{path}: unknown figure format, expected a file name ending in .svg, .png or .pdf"
