@@ -349,3 +349,28 @@ fn the_workbook_and_its_dates_give_the_same_table_as_the_csv() {
         csv
     );
 }
+
+#[test]
+fn a_group_without_events_is_named() {
+    let csv = b"months,died,arm\n5,1,A\n8,1,A\n12,0,B\n3,1,A\n9,0,B\n15,1,A\n";
+    let out = common::npcsurv_stdin(
+        &[
+            "univariate",
+            "-",
+            "--time",
+            "months",
+            "--event",
+            "died",
+            "--factors",
+            "arm",
+            "--no-permutation",
+        ],
+        csv,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("arm: group `B` has no events"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -74,6 +74,13 @@ pub fn run(args: UnivariateArgs) -> Result<(), CliError> {
             flag: "--factors",
             message: format!("`{factor}`: {e}"),
         })?;
+        for (group, g) in labels.levels.iter().zip(&analysis.groups) {
+            if g.n_events == 0 {
+                input::warn(&format!(
+                    "{factor}: group `{group}` has no events: its hazard ratio cannot be estimated"
+                ));
+            }
+        }
         for warning in &analysis.cox.warnings {
             input::warn(&format!("{factor}: {warning}"));
         }
