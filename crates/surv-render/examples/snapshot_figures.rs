@@ -1,4 +1,4 @@
-//! Renders the pinned SVG snapshots of `tests/plot.rs` to PNG, so that a
+//! Renders the pinned SVG snapshots of `tests/plot.rs` and `tests/forest.rs` to PNG, so that a
 //! reviewer looks at what the snapshots hold:
 //!
 //! ```text
@@ -13,8 +13,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".to_owned()));
     let snapshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     std::fs::create_dir_all(&out)?;
-    for name in ["one_group", "two_groups", "six_groups"] {
-        let snap = std::fs::read_to_string(snapshots.join(format!("plot__{name}.snap")))?;
+    for (test, name) in [
+        ("plot", "one_group"),
+        ("plot", "two_groups"),
+        ("plot", "six_groups"),
+        ("forest", "forest"),
+    ] {
+        let snap = std::fs::read_to_string(snapshots.join(format!("{test}__{name}.snap")))?;
         // An insta file is a `---`-fenced header, then the snapshot.
         let svg = snap
             .splitn(3, "---\n")

@@ -233,7 +233,7 @@ pub fn forest(
     // and wrap or shrink nothing: a label too long for the page is refused.
     let p_right = WIDTH - PAD;
     let estimate_right = p_right - p_width - 2.0 * GAP;
-    let plot_right = estimate_right - estimate_width - 2.0 * GAP;
+    let plot_right = estimate_right - estimate_width - 3.0 * GAP;
     let n_left = PAD + label_width + 2.0 * GAP;
     let n_right = n_left + n_width;
     let plot_left = n_right + 2.0 * GAP;
