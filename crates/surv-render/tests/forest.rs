@@ -33,7 +33,9 @@ fn xs(svg: &str, class: &str, attribute: &str) -> Vec<f64> {
             && attrs.get("class").is_some_and(|c| c.to_string() == class)
         {
             let x: f64 = attrs[attribute].to_string().parse().unwrap();
-            let w: f64 = attrs.get("width").map_or(0.0, |w| w.to_string().parse().unwrap());
+            let w: f64 = attrs
+                .get("width")
+                .map_or(0.0, |w| w.to_string().parse().unwrap());
             out.push(x + w / 2.0);
         }
     }
