@@ -114,3 +114,21 @@ pub fn markdown(header: &[String], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// A p-value as a results table prints it: three decimals, `<0.001` below;
+/// empty where there is none.
+///
+/// ```
+/// assert_eq!(surv_render::text::p_short(Some(0.0402)), "0.040");
+/// assert_eq!(surv_render::text::p_short(Some(0.0004)), "<0.001");
+/// assert_eq!(surv_render::text::p_short(None), "");
+/// ```
+pub fn p_short(p: Option<f64>) -> String {
+    p.map_or_else(String::new, |p| {
+        if p < 0.001 {
+            "<0.001".to_owned()
+        } else {
+            format!("{p:.3}")
+        }
+    })
+}

@@ -423,16 +423,6 @@ fn hazard_ratio(hr: Option<f64>, lower: Option<f64>, upper: Option<f64>) -> Stri
     format!("{} ({}–{})", f(hr), f(lower), f(upper))
 }
 
-fn p_text(p: Option<f64>) -> String {
-    p.map_or_else(String::new, |p| {
-        if p < 0.001 {
-            "<0.001".to_owned()
-        } else {
-            format!("{p:.3}")
-        }
-    })
-}
-
 /// The table as Markdown: one row per group, the factor's p-values on its
 /// first row; then the multivariable model.
 fn markdown(o: &UnivariateOutput<'_>) -> String {
@@ -490,20 +480,20 @@ fn markdown(o: &UnivariateOutput<'_>) -> String {
                     });
                     let first = i == 0;
                     row.push(if first {
-                        p_text(Some(a.log_rank.p_value))
+                        text::p_short(Some(a.log_rank.p_value))
                     } else {
                         String::new()
                     });
                     if permutation {
                         row.push(if first {
-                            p_text(a.permutation.as_ref().map(|p| p.p_value))
+                            text::p_short(a.permutation.as_ref().map(|p| p.p_value))
                         } else {
                             String::new()
                         });
                     }
                     if adjusted {
                         row.push(if first {
-                            p_text(*p_adjusted)
+                            text::p_short(*p_adjusted)
                         } else {
                             String::new()
                         });
@@ -553,7 +543,7 @@ fn markdown(o: &UnivariateOutput<'_>) -> String {
                 vec![
                     name.clone(),
                     hazard_ratio(hr.hr, hr.lower, hr.upper),
-                    p_text(m.fit.p_value[j]),
+                    text::p_short(m.fit.p_value[j]),
                 ]
             })
             .collect();

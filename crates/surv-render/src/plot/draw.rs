@@ -268,7 +268,7 @@ pub fn svg(f: &FigureData, labels: &Labels<'_>) -> Result<String, PlotError> {
         }
     }
 
-    let mut doc = Document::new()
+    let doc = Document::new()
         .set("width", format!("{WIDTH}pt"))
         .set("font-family", font::FAMILY);
     let mut body = Group::new();
@@ -443,9 +443,14 @@ pub fn svg(f: &FigureData, labels: &Labels<'_>) -> Result<String, PlotError> {
         }
         body = body.add(group);
     }
-    let height = r(y + PAD);
-    doc = doc
-        .set("height", format!("{height}pt"))
+    Ok(page(doc, body, y + PAD))
+}
+
+/// The finished figure: `body` on a white page `height` points tall, the
+/// figure's full width.
+pub(super) fn page(doc: Document, body: Group, height: f64) -> String {
+    let height = r(height);
+    doc.set("height", format!("{height}pt"))
         .set("viewBox", (0, 0, WIDTH, height))
         .add(
             Rectangle::new()
@@ -453,8 +458,8 @@ pub fn svg(f: &FigureData, labels: &Labels<'_>) -> Result<String, PlotError> {
                 .set("height", height)
                 .set("fill", "white"),
         )
-        .add(body);
-    Ok(doc.to_string())
+        .add(body)
+        .to_string()
 }
 
 fn styled<T: svg::Node>(element: T, look: Palette) -> T {

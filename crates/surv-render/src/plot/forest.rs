@@ -11,7 +11,7 @@ use svg::node::element::{Group, Path, Rectangle};
 use super::PlotError;
 use super::draw::{
     AXIS_TITLE_SIZE, CAP_HEIGHT, GAP, LEADING, LINE_WIDTH, PAD, TICK_LENGTH, TICK_SIZE, TITLE_SIZE,
-    WIDTH, line, r, text,
+    WIDTH, line, page, r, text,
 };
 use super::font::{self, Weight};
 
@@ -129,16 +129,6 @@ fn estimate_text(row: &ForestRow) -> String {
     }
 }
 
-fn p_text(p: Option<f64>) -> String {
-    p.map_or_else(String::new, |p| {
-        if p < 0.001 {
-            "<0.001".to_owned()
-        } else {
-            format!("{p:.3}")
-        }
-    })
-}
-
 /// The axis range: the hazard ratios, their bounds and 1, widened to the
 /// nearest candidate ticks, within [`AXIS_LIMITS`].
 fn axis_range(rows: &[ForestRow]) -> (f64, f64) {
@@ -226,7 +216,7 @@ pub fn forest(
         );
     let p_width = rows
         .iter()
-        .map(|r| font::width(&p_text(r.p_value), TEXT_SIZE, Weight::Regular))
+        .map(|r| font::width(&crate::text::p_short(r.p_value), TEXT_SIZE, Weight::Regular))
         .fold(font::width("p", TEXT_SIZE, Weight::Bold), f64::max);
 
     // Columns from the right; the labels take what the plot area leaves,
@@ -250,7 +240,7 @@ pub fn forest(
         plot_left + (v.ln() - lo.ln()) / (hi.ln() - lo.ln()) * (plot_right - plot_left)
     };
 
-    let mut doc = Document::new()
+    let doc = Document::new()
         .set("width", format!("{WIDTH}pt"))
         .set("font-family", font::FAMILY);
     let mut body = Group::new();
@@ -345,7 +335,7 @@ pub fn forest(
                         .set("text-anchor", "end")
                         .set("class", "hr"),
                 );
-                let p = p_text(row.p_value);
+                let p = crate::text::p_short(row.p_value);
                 if !p.is_empty() {
                     labels =
                         labels.add(text(&p, p_right, base, TEXT_SIZE).set("text-anchor", "end"));
@@ -421,18 +411,11 @@ pub fn forest(
     );
     body = body.add(axis);
 
-    let height = r(title_baseline + AXIS_TITLE_SIZE * (LEADING - 1.0) + PAD);
-    doc = doc
-        .set("height", format!("{height}pt"))
-        .set("viewBox", (0, 0, WIDTH, height))
-        .add(
-            Rectangle::new()
-                .set("width", WIDTH)
-                .set("height", height)
-                .set("fill", "white"),
-        )
-        .add(body);
-    Ok(doc.to_string())
+    Ok(page(
+        doc,
+        body,
+        title_baseline + AXIS_TITLE_SIZE * (LEADING - 1.0) + PAD,
+    ))
 }
 
 /// The shaded band of one factor's rows.
