@@ -30,7 +30,7 @@ fn xs(svg: &str, class: &str, attribute: &str) -> Vec<f64> {
     let mut out = Vec::new();
     for event in svg::read(svg).unwrap() {
         if let Event::Tag(_, _, attrs) = event
-            && attrs.get("class").is_some_and(|c| c.to_string() == class)
+            && attrs.get("class").is_some_and(|c| *c == class)
         {
             let x: f64 = attrs[attribute].to_string().parse().unwrap();
             let w: f64 = attrs
