@@ -113,6 +113,7 @@ mod linalg;
 pub mod logrank;
 mod order;
 pub mod permutation;
+pub mod pooling;
 pub mod power;
 pub mod quantile;
 mod random;

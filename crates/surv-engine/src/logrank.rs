@@ -158,10 +158,33 @@ pub fn log_rank(data: &SurvivalData, config: &LogRankConfig) -> Result<LogRank, 
 }
 
 /// Observed, expected and variance summed over strata.
-struct Sums {
-    observed: Vec<f64>,
-    expected: Vec<f64>,
-    variance: Vec<f64>,
+pub(crate) struct Sums {
+    pub observed: Vec<f64>,
+    pub expected: Vec<f64>,
+    pub variance: Vec<f64>,
+}
+
+/// The sums of one stratum whose rows carry group codes below `k`, some of
+/// which may have no rows (a site that saw only some of the groups).
+pub(crate) fn stratum_sums(data: &SurvivalData, groups: &[u32], k: usize, rho: f64) -> Sums {
+    let cells = Cells::new(data.times(), data.events(), |i| groups[i] as usize, k);
+    accumulate(&cells, k, 1, rho)
+}
+
+/// The test from sums over strata (of one data set or of several sites).
+pub(crate) fn from_sums(rho: f64, n: Vec<usize>, sums: Sums) -> Result<LogRank, SurvivalError> {
+    let k = n.len();
+    let test = chi_square(&sums.observed, &sums.expected, &sums.variance, k)?;
+    Ok(LogRank {
+        rho,
+        n,
+        observed: sums.observed,
+        expected: sums.expected,
+        variance: sums.variance,
+        statistic: test.statistic,
+        df: test.df,
+        p_value: test.p_value,
+    })
 }
 
 /// One pass over each stratum's distinct times; cell `s·k + g` holds stratum

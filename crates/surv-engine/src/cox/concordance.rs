@@ -94,7 +94,135 @@ impl Fenwick {
 }
 
 /// The concordance of `eta` (one score per sorted row of `data`).
+/// The pair counts of one walk, and each subject's own counts.
+struct Walk {
+    conc: f64,
+    disc: f64,
+    tx: f64,
+    ty: f64,
+    txy: f64,
+    /// Per subject: its partners as [concordant, discordant, tied].
+    own: Vec<[f64; 3]>,
+}
+
+/// The concordance of `eta` within the strata of `data`, with its
+/// infinitesimal-jackknife standard error.
 pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
+    let Walk {
+        conc,
+        disc,
+        tx,
+        ty,
+        txy,
+        own,
+    } = walk(data, eta);
+    let total = conc + disc + tx;
+    let tau = (conc - disc) / total;
+    let variance: f64 = own
+        .iter()
+        .map(|[c, d, t]| {
+            let dfbeta = (c - d) / total - tau * (c + d + t) / total;
+            dfbeta * dfbeta
+        })
+        .sum::<f64>()
+        / 4.0;
+    finish(conc, disc, tx, ty, txy, variance)
+}
+
+/// What a site sends so that the concordance of several sites (strata) can be
+/// computed without their rows: the pair counts, and the sums from which the
+/// jackknife variance follows once the pooled totals are known. With a =
+/// concordant − discordant and b = concordant + discordant + tied per subject,
+/// Σ dfbeta² = (Σa² − 2τ Σab + τ² Σb²) / total².
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ConcordanceSums {
+    /// Comparable pairs ordered as the scores predict.
+    pub concordant: f64,
+    /// Comparable pairs ordered against the scores.
+    pub discordant: f64,
+    /// Comparable pairs with equal scores.
+    pub tied_x: f64,
+    /// Pairs of events at the same time with different scores.
+    pub tied_y: f64,
+    /// Pairs of events at the same time with equal scores.
+    pub tied_xy: f64,
+    /// Σ a² over subjects.
+    pub sum_aa: f64,
+    /// Σ a·b over subjects.
+    pub sum_ab: f64,
+    /// Σ b² over subjects.
+    pub sum_bb: f64,
+}
+
+impl ConcordanceSums {
+    /// The concordance of the sites whose sums are `parts`, as R computes it
+    /// on their rows stratified by site.
+    pub fn pooled(parts: &[ConcordanceSums]) -> Concordance {
+        let mut t = ConcordanceSums::default();
+        for p in parts {
+            t.concordant += p.concordant;
+            t.discordant += p.discordant;
+            t.tied_x += p.tied_x;
+            t.tied_y += p.tied_y;
+            t.tied_xy += p.tied_xy;
+            t.sum_aa += p.sum_aa;
+            t.sum_ab += p.sum_ab;
+            t.sum_bb += p.sum_bb;
+        }
+        let total = t.concordant + t.discordant + t.tied_x;
+        let tau = (t.concordant - t.discordant) / total;
+        let variance =
+            (t.sum_aa - 2.0 * tau * t.sum_ab + tau * tau * t.sum_bb) / (total * total) / 4.0;
+        finish(
+            t.concordant,
+            t.discordant,
+            t.tied_x,
+            t.tied_y,
+            t.tied_xy,
+            variance.max(0.0),
+        )
+    }
+}
+
+/// A site's [`ConcordanceSums`].
+pub(crate) fn concordance_sums(data: &CoxData, eta: &[f64]) -> ConcordanceSums {
+    let w = walk(data, eta);
+    let mut sums = ConcordanceSums {
+        concordant: w.conc,
+        discordant: w.disc,
+        tied_x: w.tx,
+        tied_y: w.ty,
+        tied_xy: w.txy,
+        ..ConcordanceSums::default()
+    };
+    for [c, d, t] in &w.own {
+        let a = c - d;
+        let b = c + d + t;
+        sums.sum_aa += a * a;
+        sums.sum_ab += a * b;
+        sums.sum_bb += b * b;
+    }
+    sums
+}
+
+fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Concordance {
+    let total = conc + disc + tx;
+    // No comparable pair (e.g. a single event with nobody later at risk):
+    // the concordance is undefined, as R's NaN says.
+    let defined = total > 0.0;
+    Concordance {
+        value: defined.then(|| (conc + tx / 2.0) / total),
+        std_err: defined.then(|| variance.sqrt()).filter(|s| s.is_finite()),
+        concordant: conc,
+        discordant: disc,
+        tied_x: tx,
+        tied_y: ty,
+        tied_xy: txy,
+    }
+}
+
+fn walk(data: &CoxData, eta: &[f64]) -> Walk {
     let n = data.n();
     // Ranks of the distinct scores (exact equality, as R compares them), from
     // one sort of (score, row) pairs.
@@ -175,28 +303,13 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
         }
     }
     settle(&stratum_rows, &rank, &events, &snapshot, &mut own);
-
-    let total = conc + disc + tx;
-    let tau = (conc - disc) / total;
-    let variance: f64 = own
-        .iter()
-        .map(|[c, d, t]| {
-            let dfbeta = (c - d) / total - tau * (c + d + t) / total;
-            dfbeta * dfbeta
-        })
-        .sum::<f64>()
-        / 4.0;
-    // No comparable pair (e.g. a single event with nobody later at risk):
-    // the concordance is undefined, as R's NaN says.
-    let defined = total > 0.0;
-    Concordance {
-        value: defined.then(|| (conc + tx / 2.0) / total),
-        std_err: defined.then(|| variance.sqrt()).filter(|s| s.is_finite()),
-        concordant: conc,
-        discordant: disc,
-        tied_x: tx,
-        tied_y: ty,
-        tied_xy: txy,
+    Walk {
+        conc,
+        disc,
+        tx,
+        ty,
+        txy,
+        own,
     }
 }
 

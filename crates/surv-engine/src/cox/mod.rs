@@ -8,9 +8,10 @@
 //! likelihood). Ties by Efron's method (R's default) or Breslow's; optional
 //! strata. One sort up front; each iteration is one linear pass.
 
-mod concordance;
-mod data;
-mod likelihood;
+pub(crate) mod concordance;
+pub(crate) mod data;
+pub(crate) mod likelihood;
+mod newton;
 mod zph;
 
 use std::sync::Arc;
@@ -22,9 +23,11 @@ use crate::confint::z_for_level;
 use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::linalg::Cholesky;
-pub use concordance::Concordance;
+pub use concordance::{Concordance, ConcordanceSums};
 use data::CoxData;
 use likelihood::{Workspace, evaluate};
+use newton::NewtonResult;
+pub use newton::{CoxEvaluation, Newton, NewtonPhase};
 pub use zph::{TimeTransform, Zph, ZphConfig};
 
 /// How tied event times enter the partial likelihood.
@@ -214,12 +217,12 @@ pub struct CoxFit {
     pub warnings: Vec<CoxWarning>,
     /// The sorted model data, kept so that the fit can test itself.
     #[cfg_attr(feature = "serde", serde(skip))]
-    layout: Layout,
+    layout: Option<Layout>,
 }
 
 /// The model data a fit was computed from, shared by its clones.
 #[derive(Clone, PartialEq)]
-struct Layout(Arc<CoxData>);
+pub(crate) struct Layout(Arc<CoxData>);
 
 impl std::fmt::Debug for Layout {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -236,72 +239,67 @@ pub fn cox_ph(
     config: &CoxConfig,
 ) -> Result<CoxFit, SurvivalError> {
     let z_level = z_for_level(config.conf_level)?;
-    let layout = CoxData::new(data, covariates)?;
-    let n_events = layout.event.iter().filter(|e| **e).count();
+    let data = CoxData::new(data, covariates)?;
+    let n_events = data.event.iter().filter(|e| **e).count();
     if n_events == 0 {
         return Err(SurvivalError::NoEvents);
     }
-    let data = layout;
-    let p = data.p;
     let mut work = Workspace::new(data.n());
-    let chol = |information: &[f64]| Cholesky::new(information, p, config.toler_chol);
-
-    // β = 0: the null log-likelihood and the score test.
-    let mut beta = vec![0.0; p];
-    let start = evaluate(&data, &beta, config.ties, &mut work);
-    let loglik_null = start.loglik;
-    let factor = chol(&start.information).ok_or(SurvivalError::SingularInformation)?;
-    let step = factor.solve(&start.score);
-    let score_stat: f64 = start.score.iter().zip(&step).map(|(u, s)| u * s).sum();
-
-    let mut new_beta: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-    let mut best = loglik_null;
-    let mut halving = 0u32;
-    let mut converged = false;
-    let mut iterations = config.max_iter + 1;
-    let mut current = start;
-    for iter in 1..=config.max_iter {
-        current = evaluate(&data, &new_beta, config.ties, &mut work);
-        let finite = current.loglik.is_finite();
-        // Compared with the best log-likelihood so far, before the test for a
-        // decrease: a tiny decrease at the end also counts as convergence.
-        if finite && (1.0 - best / current.loglik).abs() <= config.eps {
-            converged = true;
-            iterations = iter;
-            break;
-        }
-        if !finite || current.loglik < best {
-            // Worse: shrink the step towards the last accepted β, by 1/2, then 1/3, …
-            halving += 1;
-            let h = f64::from(halving);
-            for (nb, b) in new_beta.iter_mut().zip(&beta) {
-                *nb = (*nb + h * b) / (h + 1.0);
-            }
-        } else {
-            halving = 0;
-            best = current.loglik;
-            let step = chol(&current.information).map_or(vec![0.0; p], |f| f.solve(&current.score));
-            beta.clone_from(&new_beta);
-            for (nb, s) in new_beta.iter_mut().zip(&step) {
-                *nb += s;
-            }
-        }
+    let mut newton = Newton::new(data.p, config);
+    while let Some(beta) = newton.wanted() {
+        let e = evaluate(&data, beta, config.ties, &mut work);
+        newton.receive(CoxEvaluation {
+            loglik: e.loglik,
+            score: e.score,
+            information: e.information,
+        })?;
     }
-    let (coef, var) = if converged {
-        let var = chol(&current.information)
-            .map(|f| f.inverse())
-            .ok_or(SurvivalError::SingularInformation)?;
-        (new_beta, var)
-    } else {
-        // Out of iterations: R returns the last accepted β and, as its compiled
-        // code does there, only the reciprocal diagonal of the information.
-        current = evaluate(&data, &beta, config.ties, &mut work);
-        let mut var = vec![0.0; p * p];
-        for j in 0..p {
-            var[j * p + j] = 1.0 / current.information[j * p + j];
-        }
-        (beta, var)
-    };
+    let result = newton.result()?;
+    let eta: Vec<f64> = data
+        .x
+        .chunks_exact(data.p)
+        .map(|row| row.iter().zip(&result.coef).map(|(x, b)| x * b).sum())
+        .collect();
+    let concordance = concordance::concordance(&data, &eta);
+    assemble(
+        result,
+        Counts {
+            n: data.n(),
+            n_events,
+        },
+        concordance,
+        config,
+        z_level,
+        Some(Layout(Arc::new(data))),
+    )
+}
+
+/// Subjects and events of a fit.
+pub(crate) struct Counts {
+    pub n: usize,
+    pub n_events: usize,
+}
+
+/// The fit from where Newton-Raphson ended: standard errors, tests, hazard
+/// ratios and R's warnings.
+pub(crate) fn assemble(
+    result: NewtonResult,
+    counts: Counts,
+    concordance: Concordance,
+    config: &CoxConfig,
+    z_level: f64,
+    layout: Option<Layout>,
+) -> Result<CoxFit, SurvivalError> {
+    let NewtonResult {
+        coef,
+        variance: var,
+        converged,
+        iterations,
+        loglik_null,
+        score_statistic: score_stat,
+        last: current,
+    } = result;
+    let p = coef.len();
     let finite = |x: f64| x.is_finite().then_some(x);
     let std_err: Vec<Option<f64>> = (0..p)
         .map(|j| finite(var[j * p + j].sqrt()).filter(|s| *s > 0.0))
@@ -330,12 +328,6 @@ pub fn cox_ph(
             coef.iter().zip(&s).map(|(a, b)| a * b).sum::<f64>()
         })
         .and_then(|w| ChiSquareTest::new(w, p, "Wald statistic").ok());
-    let eta: Vec<f64> = data
-        .x
-        .chunks_exact(p)
-        .map(|row| row.iter().zip(&coef).map(|(x, b)| x * b).sum())
-        .collect();
-    let concordance = concordance::concordance(&data, &eta);
     let normal = Normal::standard();
     let z: Vec<Option<f64>> = coef
         .iter()
@@ -356,8 +348,8 @@ pub fn cox_ph(
         })
         .collect();
     Ok(CoxFit {
-        n: data.n(),
-        n_events,
+        n: counts.n,
+        n_events: counts.n_events,
         ties: config.ties,
         conf_level: config.conf_level,
         lr_test: ChiSquareTest::new(
@@ -378,6 +370,6 @@ pub fn cox_ph(
         iterations,
         concordance,
         warnings,
-        layout: Layout(Arc::new(data)),
+        layout,
     })
 }

@@ -104,7 +104,15 @@ impl CoxFit {
     /// Tests the proportional-hazards assumption of this fit, as R's
     /// `cox.zph(fit, transform)`: on the data the fit was computed from.
     pub fn zph(&self, config: &ZphConfig) -> Result<Zph, SurvivalError> {
-        zph(self, &self.layout.0, config.transform)
+        match &self.layout {
+            Some(layout) => zph(self, &layout.0, config.transform),
+            // A fit pooled from sites has no rows to test.
+            None => Err(SurvivalError::InvalidParameter {
+                name: "zph",
+                value: f64::NAN,
+                expected: "a fit computed from its rows, not pooled from sites",
+            }),
+        }
     }
 }
 
