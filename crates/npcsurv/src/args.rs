@@ -40,11 +40,18 @@ pub struct Source {
     pub sheet: Option<String>,
 }
 
-/// The columns every analysis reads.
+/// The file and the columns every analysis reads.
 #[derive(Args)]
 pub struct Input {
     #[command(flatten)]
     pub source: Source,
+    #[command(flatten)]
+    pub columns: Columns,
+}
+
+/// The time and event columns, and the output format.
+#[derive(Args)]
+pub struct Columns {
     /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
     #[arg(
         long,
@@ -108,6 +115,26 @@ pub enum Command {
     ///
     /// Example: npcsurv univariate lung.csv --time time --event status --event-value 2 --factors sex,ph_ecog --continuous age --at 365 --multivariable --forest forest.png
     Univariate(Box<UnivariateArgs>),
+    /// A site of a multi-centre study: the summary it sends for Kaplan-Meier
+    /// and log-rank, and its replies to the rounds of a Cox fit. No patient
+    /// row leaves the site.
+    ///
+    /// Example: npcsurv site summary ours.csv --site A --time months --event died --group arm --out A.json
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// The coordinator of a multi-centre study: the pooled Kaplan-Meier and
+    /// log-rank from the sites' summaries, and the rounds of a Cox fit
+    /// stratified by site, equal to R's on the pooled rows.
+    ///
+    /// Example: npcsurv pool km A.json B.json C.json --at 12,24
+    #[command(subcommand)]
+    Pool(PoolCommand),
+    /// A whole multi-centre study rehearsed on one machine: the file is split
+    /// by its site column, every site's files are written and read back, and
+    /// the pooled result is printed as km, logrank or cox print theirs.
+    ///
+    /// Example: npcsurv federate lung.csv --site-column inst cox --time time --event status --event-value 2 --covariates age,sex,ph_ecog
+    Federate(Box<FederateArgs>),
     /// Reproduce the paper: tables, figure, survival, univariate analysis and the
     /// claims ledger (same as `cargo xtask reproduce`).
     ///
@@ -354,6 +381,249 @@ pub struct UnivariateArgs {
     /// Resolution of a .png forest plot, dots per inch.
     #[arg(long, value_parser = dpi, requires = "forest")]
     pub dpi: Option<f64>,
+}
+
+#[derive(Subcommand)]
+pub enum SiteCommand {
+    /// Per-group, per-time event and censoring counts (merged into intervals
+    /// of at least --min-cell subjects) and the site's part of the log-rank
+    /// test, as a readable JSON file to send to the coordinator.
+    Summary(Box<SiteSummaryArgs>),
+    /// The site's reply to one round of a multi-centre Cox fit: its
+    /// log-likelihood, score and information at the round's coefficients (or
+    /// its concordance pair counts in the last round).
+    Cox(Box<SiteCoxArgs>),
+}
+
+/// What every site command reads: the file, its layout, the site's id, and
+/// the time and event columns.
+#[derive(Args)]
+pub struct SiteInput {
+    #[command(flatten)]
+    pub source: Source,
+    /// This site's id, as the coordinator knows it.
+    #[arg(long)]
+    pub site: String,
+    #[command(flatten)]
+    pub columns: SiteColumns,
+}
+
+/// The time and event columns of a site's file.
+#[derive(Args)]
+pub struct SiteColumns {
+    /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
+    #[arg(
+        long,
+        required_unless_present = "time_from",
+        conflicts_with = "time_from"
+    )]
+    pub time: Option<String>,
+    /// Column of start dates, YYYY-MM-DD (with --time-to).
+    #[arg(long, requires = "time_to")]
+    pub time_from: Option<String>,
+    /// Column of end dates, YYYY-MM-DD.
+    #[arg(long, requires = "time_from")]
+    pub time_to: Option<String>,
+    /// Unit of times from dates: days (default), weeks, months or years.
+    #[arg(long, requires = "time_from")]
+    pub time_unit: Option<TimeUnit>,
+    /// Event column: 1/0 or true/false, unless --event-value is given.
+    #[arg(long)]
+    pub event: String,
+    /// Event = (cell equals this value).
+    #[arg(long)]
+    pub event_value: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SiteSummaryArgs {
+    #[command(flatten)]
+    pub input: SiteInput,
+    /// Group column.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// The study's levels of the group column, comma-separated, as the
+    /// coordinator lists them (default: the levels this site has). Every site
+    /// must give the same list.
+    #[arg(long, value_delimiter = ',', requires = "group")]
+    pub levels: Vec<String>,
+    /// G-rho exponent of the site's log-rank sums: 0 log-rank, 1 Peto-Peto.
+    #[arg(long, default_value_t = 0.0, requires = "group")]
+    pub rho: f64,
+    /// Merge consecutive times into intervals until every released row holds
+    /// at least this many subjects (0: release every time as it is).
+    #[arg(long, default_value_t = DEFAULT_MIN_CELL)]
+    pub min_cell: u64,
+    /// Where to write the summary.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Subjects per released row of a site's count table unless --min-cell says
+/// otherwise.
+pub const DEFAULT_MIN_CELL: u64 = 5;
+
+#[derive(Args)]
+pub struct SiteCoxArgs {
+    #[command(flatten)]
+    pub input: SiteInput,
+    /// The round file from the coordinator.
+    #[arg(long)]
+    pub round: PathBuf,
+    /// Where to write the reply.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum PoolCommand {
+    /// The pooled Kaplan-Meier curves from the sites' summaries.
+    Km(PoolKmArgs),
+    /// The log-rank test stratified by site from the sites' summaries, and
+    /// the unstratified test of the pooled counts.
+    Logrank(PoolLogrankArgs),
+    /// One step of a multi-centre Cox fit: --start writes round 0; then each
+    /// call reads the sites' replies to the current round and writes the next
+    /// round, or prints the fit when it has finished.
+    Cox(PoolCoxArgs),
+}
+
+#[derive(Args)]
+pub struct PoolKmArgs {
+    /// The sites' summary files.
+    #[arg(required = true)]
+    pub summaries: Vec<PathBuf>,
+    /// Interval transform: log (R's default), log-log or plain.
+    #[arg(long, default_value = "log")]
+    pub conf_type: ConfType,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Times at which to read the curves, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = time_point)]
+    pub at: Vec<f64>,
+    /// Output: table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct PoolLogrankArgs {
+    /// The sites' summary files.
+    #[arg(required = true)]
+    pub summaries: Vec<PathBuf>,
+    /// Output: table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct PoolCoxArgs {
+    /// The coordinator's record of the fit (written by --start, updated by
+    /// every call).
+    #[arg(long)]
+    pub state: PathBuf,
+    /// Start a fit: write the record and round 0.
+    #[arg(long, requires = "covariates", conflicts_with = "replies")]
+    pub start: bool,
+    /// Covariate columns, comma-separated (numbers), with --start.
+    #[arg(long, value_delimiter = ',', requires = "start")]
+    pub covariates: Vec<String>,
+    /// Tie handling, with --start: efron (R's default) or breslow.
+    #[arg(long, requires = "start")]
+    pub ties: Option<Ties>,
+    /// The sites' replies to the current round.
+    pub replies: Vec<PathBuf>,
+    /// Where to write the next round.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Output of the finished fit: table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct FederateArgs {
+    #[command(flatten)]
+    pub source: Source,
+    /// The column that says which site a row belongs to; rows missing it are
+    /// left out and counted.
+    #[arg(long)]
+    pub site_column: String,
+    /// Where the sites' and the coordinator's files are written (default: a
+    /// fresh folder in the system's temporary directory, removed afterwards).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub analysis: FederatedAnalysis,
+}
+
+#[derive(Subcommand)]
+pub enum FederatedAnalysis {
+    /// Pooled Kaplan-Meier, as `pool km` gives it.
+    Km(Box<FederatedKm>),
+    /// Log-rank stratified by site, as `pool logrank` gives it.
+    Logrank(Box<FederatedLogrank>),
+    /// Cox stratified by site, as the `pool cox` rounds give it.
+    Cox(Box<FederatedCox>),
+}
+
+#[derive(Args)]
+pub struct FederatedKm {
+    #[command(flatten)]
+    pub columns: SiteColumns,
+    /// Group column.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// As `site summary --min-cell`.
+    #[arg(long, default_value_t = DEFAULT_MIN_CELL)]
+    pub min_cell: u64,
+    /// Interval transform: log (R's default), log-log or plain.
+    #[arg(long, default_value = "log")]
+    pub conf_type: ConfType,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Times at which to read the curves, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = time_point)]
+    pub at: Vec<f64>,
+    /// Output: table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct FederatedLogrank {
+    #[command(flatten)]
+    pub columns: SiteColumns,
+    /// Group column.
+    #[arg(long)]
+    pub group: String,
+    /// G-rho exponent: 0 log-rank, 1 Peto-Peto.
+    #[arg(long, default_value_t = 0.0)]
+    pub rho: f64,
+    /// As `site summary --min-cell` (the count tables behind the
+    /// unstratified test; the stratified test is exact whatever it is).
+    #[arg(long, default_value_t = DEFAULT_MIN_CELL)]
+    pub min_cell: u64,
+    /// Output: table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct FederatedCox {
+    #[command(flatten)]
+    pub columns: SiteColumns,
+    /// Covariate columns, comma-separated (numbers).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub covariates: Vec<String>,
+    /// Tie handling: efron (R's default) or breslow.
+    #[arg(long, default_value = "efron")]
+    pub ties: Ties,
+    /// Output: table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
 }
 
 #[derive(Args)]

@@ -39,6 +39,7 @@
 pub mod convert;
 mod dates;
 mod error;
+pub mod exchange;
 mod shape;
 mod source;
 mod survival_columns;

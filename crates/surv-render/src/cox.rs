@@ -107,6 +107,38 @@ fn json(o: &CoxOutput<'_>) -> String {
     format::json(&document(o))
 }
 
+/// A fit pooled from the sites of a multi-centre study, stratified by site:
+/// [`render`]'s shape with the sites and the rounds the fit took (JSON keys
+/// `sites` and `rounds`; a line in the table).
+pub fn render_pooled(
+    o: &CoxOutput<'_>,
+    sites: &[String],
+    rounds: usize,
+    format: OutputFormat,
+) -> String {
+    #[derive(Serialize)]
+    struct Pooled<'a> {
+        #[serde(flatten)]
+        fit: Document<'a>,
+        sites: &'a [String],
+        rounds: usize,
+    }
+    match format {
+        OutputFormat::Json => format::json(&Pooled {
+            fit: document(o),
+            sites,
+            rounds,
+        }),
+        OutputFormat::Csv => csv(o),
+        OutputFormat::Table => format!(
+            "Stratified by site ({} sites: {}), pooled from the sites' replies in {rounds} rounds\n{}",
+            sites.len(),
+            sites.join(", "),
+            table(o)
+        ),
+    }
+}
+
 /// The JSON document of a fit, also embedded where another result holds a
 /// Cox model (the univariate table's multivariable model).
 pub(crate) fn document<'a>(o: &'a CoxOutput<'a>) -> Document<'a> {

@@ -122,8 +122,12 @@ pub fn render(o: &LogRankOutput<'_>, format: OutputFormat) -> String {
 }
 
 fn json(o: &LogRankOutput<'_>) -> String {
+    format::json(&document(o))
+}
+
+fn document<'a>(o: &'a LogRankOutput<'a>) -> Document<'a> {
     let t = o.test;
-    format::json(&Document {
+    Document {
         rho: t.rho,
         chisq: t.statistic,
         df: t.df,
@@ -149,7 +153,46 @@ fn json(o: &LogRankOutput<'_>) -> String {
             p_value: tr.p_value,
         }),
         permutation: o.permutation.map(PermutationJson::new),
-    })
+    }
+}
+
+/// A multi-centre study's tests: the one stratified by site in
+/// [`render`]'s shape, the unstratified test of the pooled counts beside it
+/// (JSON key `pooled`, CSV kinds `pooled_group` and `pooled_test`), and the
+/// sites.
+pub fn render_pooled(
+    stratified: &LogRankOutput<'_>,
+    pooled: &LogRankOutput<'_>,
+    sites: &[String],
+    format: OutputFormat,
+) -> String {
+    #[derive(Serialize)]
+    struct Pooled<'a> {
+        #[serde(flatten)]
+        stratified: Document<'a>,
+        pooled: Document<'a>,
+        sites: &'a [String],
+    }
+    match format {
+        OutputFormat::Json => format::json(&Pooled {
+            stratified: document(stratified),
+            pooled: document(pooled),
+            sites,
+        }),
+        OutputFormat::Csv => {
+            let mut out = Tidy::new(CSV_COLUMNS);
+            csv_rows(&mut out, stratified, "");
+            csv_rows(&mut out, pooled, "pooled_");
+            out.finish()
+        }
+        OutputFormat::Table => format!(
+            "Stratified by site ({} sites: {}):\n{}\nThe pooled counts, not stratified:\n{}",
+            sites.len(),
+            sites.join(", "),
+            table(stratified),
+            table(pooled)
+        ),
+    }
 }
 
 /// What was tested, in words: "log-rank" or "G-rho, rho = 1", and the strata.
@@ -176,11 +219,18 @@ fn method(p: &PermutationTest) -> String {
 }
 
 fn csv(o: &LogRankOutput<'_>) -> String {
-    let t = o.test;
     let mut out = Tidy::new(CSV_COLUMNS);
+    csv_rows(&mut out, o, "");
+    out.finish()
+}
+
+/// The rows of one test, their kinds prefixed by `prefix`.
+fn csv_rows(out: &mut Tidy, o: &LogRankOutput<'_>, prefix: &str) {
+    let t = o.test;
+    let kind = |k: &str| format!("{prefix}{k}");
     for (g, level) in o.levels.iter().enumerate() {
         out.row(
-            "group",
+            &kind("group"),
             &[
                 ("group", Cell::Text(level)),
                 ("n", Cell::Count(t.n[g])),
@@ -192,7 +242,7 @@ fn csv(o: &LogRankOutput<'_>) -> String {
     }
     let name = test_name(o);
     out.row(
-        "test",
+        &kind("test"),
         &[
             ("statistic", Cell::Number(t.statistic)),
             ("df", Cell::Count(t.df)),
@@ -204,7 +254,7 @@ fn csv(o: &LogRankOutput<'_>) -> String {
         let scores: Vec<String> = tr.scores.iter().map(|s| text::number(*s)).collect();
         let method = format!("trend, scores {}", scores.join(" "));
         out.row(
-            "trend",
+            &kind("trend"),
             &[
                 ("statistic", Cell::Number(tr.statistic)),
                 ("df", Cell::Count(tr.df)),
@@ -216,7 +266,7 @@ fn csv(o: &LogRankOutput<'_>) -> String {
     if let Some(p) = o.permutation {
         let method = format!("permutation ({name}), {}", method(p));
         out.row(
-            "permutation",
+            &kind("permutation"),
             &[
                 ("statistic", Cell::Number(p.statistic)),
                 ("p_value", Cell::Number(p.p_value)),
@@ -224,7 +274,6 @@ fn csv(o: &LogRankOutput<'_>) -> String {
             ],
         );
     }
-    out.finish()
 }
 
 fn table(o: &LogRankOutput<'_>) -> String {

@@ -61,7 +61,7 @@ pub fn run(args: CoxArgs) -> Result<(), CliError> {
     for warning in cox::warnings(&output) {
         input::warn(&warning);
     }
-    input::print(&cox::render(&output, args.input.format))
+    input::print(&cox::render(&output, args.input.columns.format))
 }
 
 /// What the data say about the model before it is read: a category without

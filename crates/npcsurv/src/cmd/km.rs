@@ -77,7 +77,11 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
         let labelled: Vec<(Option<String>, &KmCurve)> = named.into_iter().zip(&curves).collect();
         draw(path, &args, &labelled, test)?;
     }
-    input::print(&km::render(&outputs, table.n_dropped, args.input.format))
+    input::print(&km::render(
+        &outputs,
+        table.n_dropped,
+        args.input.columns.format,
+    ))
 }
 
 /// The test printed on a grouped plot: the log-rank, or the G-rho and strata
@@ -171,7 +175,7 @@ fn draw(
     let x_label = figure
         .xlab
         .clone()
-        .unwrap_or_else(|| input::time_description(&args.input));
+        .unwrap_or_else(|| input::time_description(&args.input.columns));
     let labels = plot::Labels {
         title: figure.title.as_deref(),
         x: &x_label,

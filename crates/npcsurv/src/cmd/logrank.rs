@@ -55,5 +55,5 @@ pub fn run(args: LogrankArgs) -> Result<(), CliError> {
         permutation: permutation.as_ref(),
         n_dropped: table.n_dropped,
     };
-    input::print(&logrank::render(&output, args.input.format))
+    input::print(&logrank::render(&output, args.input.columns.format))
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run`.
 
 mod cox;
+mod federated;
 mod km;
 mod logrank;
 mod power;
@@ -8,7 +9,7 @@ mod reproduce;
 mod table1;
 mod univariate;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, PoolCommand, SiteCommand};
 use crate::error::CliError;
 
 /// Runs the command of `cli`.
@@ -20,6 +21,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Power(args) => power::run(args),
         Command::Table1(args) => table1::run(args),
         Command::Univariate(args) => univariate::run(*args),
+        Command::Site(SiteCommand::Summary(args)) => federated::site_summary(*args),
+        Command::Site(SiteCommand::Cox(args)) => federated::site_cox(*args),
+        Command::Pool(PoolCommand::Km(args)) => federated::pool_km(args),
+        Command::Pool(PoolCommand::Logrank(args)) => federated::pool_logrank(args),
+        Command::Pool(PoolCommand::Cox(args)) => federated::pool_cox(args),
+        Command::Federate(args) => federated::federate(*args),
         Command::Reproduce(args) => reproduce::run(args),
     }
 }

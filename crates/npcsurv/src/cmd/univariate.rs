@@ -182,7 +182,7 @@ pub fn run(args: UnivariateArgs) -> Result<(), CliError> {
         };
         draw(path, &rows, label, &args)?;
     }
-    input::print(&univariate::render(&output, args.input.format))
+    input::print(&univariate::render(&output, args.input.columns.format))
 }
 
 /// Flags that contradict each other are refused before any work.
