@@ -109,6 +109,8 @@ pub struct CoxReply {
     pub site: String,
     /// The round answered.
     pub round: u64,
+    /// The covariate columns, in coefficient order (as the round gave them).
+    pub covariates: Vec<String>,
     /// The coefficients it was evaluated at (as the round gave them).
     pub beta: Vec<f64>,
     /// What the file discloses, in words.

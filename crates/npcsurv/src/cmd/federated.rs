@@ -296,6 +296,7 @@ fn reply(
         schema: REPLY_SCHEMA.to_owned(),
         site: site.to_owned(),
         round: round.round,
+        covariates: round.covariates.clone(),
         beta: round.beta.clone(),
         discloses: vec![
             discloses,
@@ -500,12 +501,12 @@ pub fn pool_km(args: PoolKmArgs) -> Result<(), CliError> {
 /// The log-rank test stratified by site from the sites' sums, and the
 /// unstratified test of the pooled counts.
 fn pooled_tests(summaries: &[SiteSummary], format: OutputFormat) -> Result<String, CliError> {
-    let Some(column) = summaries[0].group.clone() else {
+    if summaries[0].group.is_none() {
         return Err(CliError::Flag {
             flag: "summaries",
             message: "the summaries have no groups to compare; give sites --group".to_owned(),
         });
-    };
+    }
     let analysis = CliError::analysis("the pooled summaries");
     let sums: Vec<LogRankSums> = summaries
         .iter()
@@ -550,7 +551,7 @@ fn pooled_tests(summaries: &[SiteSummary], format: OutputFormat) -> Result<Strin
     let levels = &summaries[0].levels;
     let sites: Vec<String> = summaries.iter().map(|s| s.site.clone()).collect();
     let n_dropped = summaries.iter().map(|s| s.n_dropped as usize).sum();
-    let site_column = format!("site ({column} by site)");
+    let site_column = "site".to_owned();
     Ok(logrank::render_pooled(
         &LogRankOutput {
             test: &stratified,
@@ -653,6 +654,16 @@ fn pool_step(
                 format!(
                     "a reply to round {}; the current round is {}",
                     r.round, current.round
+                ),
+            ));
+        }
+        if r.covariates != current.covariates {
+            return Err(refuse(
+                from,
+                format!(
+                    "covariates {}; the study's are {}",
+                    r.covariates.join(", "),
+                    current.covariates.join(", ")
                 ),
             ));
         }
