@@ -52,6 +52,17 @@ pub struct Input {
 /// The time and event columns, and the output format.
 #[derive(Args)]
 pub struct Columns {
+    #[command(flatten)]
+    pub time_event: TimeEvent,
+    /// Output: table (default), json, or csv (one tidy table; its `kind`
+    /// column says what each row is).
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+/// The time (a column, or two date columns) and the event.
+#[derive(Args)]
+pub struct TimeEvent {
     /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
     #[arg(
         long,
@@ -78,10 +89,6 @@ pub struct Columns {
     /// Event = (cell equals this value), e.g. `Ex`, or `2` for R's dead.
     #[arg(long)]
     pub event_value: Option<String>,
-    /// Output: table (default), json, or csv (one tidy table; its `kind`
-    /// column says what each row is).
-    #[arg(long, default_value = "table")]
-    pub format: OutputFormat,
 }
 
 #[derive(Subcommand)]
@@ -405,34 +412,7 @@ pub struct SiteInput {
     #[arg(long)]
     pub site: String,
     #[command(flatten)]
-    pub columns: SiteColumns,
-}
-
-/// The time and event columns of a site's file.
-#[derive(Args)]
-pub struct SiteColumns {
-    /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
-    #[arg(
-        long,
-        required_unless_present = "time_from",
-        conflicts_with = "time_from"
-    )]
-    pub time: Option<String>,
-    /// Column of start dates, YYYY-MM-DD (with --time-to).
-    #[arg(long, requires = "time_to")]
-    pub time_from: Option<String>,
-    /// Column of end dates, YYYY-MM-DD.
-    #[arg(long, requires = "time_from")]
-    pub time_to: Option<String>,
-    /// Unit of times from dates: days (default), weeks, months or years.
-    #[arg(long, requires = "time_from")]
-    pub time_unit: Option<TimeUnit>,
-    /// Event column: 1/0 or true/false, unless --event-value is given.
-    #[arg(long)]
-    pub event: String,
-    /// Event = (cell equals this value).
-    #[arg(long)]
-    pub event_value: Option<String>,
+    pub columns: TimeEvent,
 }
 
 #[derive(Args)]
@@ -571,7 +551,7 @@ pub enum FederatedAnalysis {
 #[derive(Args)]
 pub struct FederatedKm {
     #[command(flatten)]
-    pub columns: SiteColumns,
+    pub columns: TimeEvent,
     /// Group column.
     #[arg(long)]
     pub group: Option<String>,
@@ -595,7 +575,7 @@ pub struct FederatedKm {
 #[derive(Args)]
 pub struct FederatedLogrank {
     #[command(flatten)]
-    pub columns: SiteColumns,
+    pub columns: TimeEvent,
     /// Group column.
     #[arg(long)]
     pub group: String,
@@ -614,7 +594,7 @@ pub struct FederatedLogrank {
 #[derive(Args)]
 pub struct FederatedCox {
     #[command(flatten)]
-    pub columns: SiteColumns,
+    pub columns: TimeEvent,
     /// Covariate columns, comma-separated (numbers).
     #[arg(long, value_delimiter = ',', required = true)]
     pub covariates: Vec<String>,

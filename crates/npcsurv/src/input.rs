@@ -5,17 +5,17 @@ use std::io::Write;
 
 use surv_reader::{ColumnSpec, Format, ReadOptions, Sheet, SurvivalTable, TextLayout};
 
-use crate::args::{Columns, Input, Source};
+use crate::args::{Input, Source, TimeEvent};
 use crate::error::CliError;
 
 /// The column spec of `input` (time or dates, event, event value); commands
 /// add theirs.
 pub fn spec(input: &Input) -> ColumnSpec {
-    spec_of(&input.columns)
+    spec_of(&input.columns.time_event)
 }
 
 /// The column spec of the time and event flags.
-pub fn spec_of(input: &Columns) -> ColumnSpec {
+pub fn spec_of(input: &TimeEvent) -> ColumnSpec {
     let spec = ColumnSpec {
         event_value: input.event_value.clone(),
         ..ColumnSpec::new(input.time.as_deref().unwrap_or_default(), &input.event)
@@ -28,7 +28,7 @@ pub fn spec_of(input: &Columns) -> ColumnSpec {
 
 /// How the time axis is described: the time column, or the two date columns
 /// and the unit.
-pub fn time_description(input: &Columns) -> String {
+pub fn time_description(input: &TimeEvent) -> String {
     match (&input.time, &input.time_from, &input.time_to) {
         (Some(time), _, _) => time.clone(),
         (None, Some(from), Some(to)) => format!(

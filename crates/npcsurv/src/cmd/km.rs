@@ -175,7 +175,7 @@ fn draw(
     let x_label = figure
         .xlab
         .clone()
-        .unwrap_or_else(|| input::time_description(&args.input.columns));
+        .unwrap_or_else(|| input::time_description(&args.input.columns.time_event));
     let labels = plot::Labels {
         title: figure.title.as_deref(),
         x: &x_label,

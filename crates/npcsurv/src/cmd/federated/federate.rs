@@ -94,12 +94,12 @@ pub fn federate(args: FederateArgs) -> Result<(), CliError> {
 pub(super) fn federated_summaries(
     args: &FederateArgs,
     work: &WorkDir,
-    columns: &SiteColumns,
+    columns: &TimeEvent,
     group: Option<&str>,
     min_cell: u64,
     rho: f64,
 ) -> Result<Vec<SiteSummary>, CliError> {
-    let mut spec = site_spec(columns);
+    let mut spec = input::spec_of(columns);
     spec.group = group.map(str::to_owned);
     spec.strata = Some(args.site_column.clone());
     let table = input_table(args, &spec)?;
@@ -160,7 +160,7 @@ pub(super) fn federated_cox(
     work: &WorkDir,
     cx: &crate::args::FederatedCox,
 ) -> Result<(), CliError> {
-    let mut spec = site_spec(&cx.columns);
+    let mut spec = input::spec_of(&cx.columns);
     spec.covariates = cx.covariates.clone();
     spec.strata = Some(args.site_column.clone());
     let table = input_table(args, &spec)?;

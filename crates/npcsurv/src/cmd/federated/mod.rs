@@ -27,8 +27,8 @@ use surv_render::km::{self, KmCurveOutput};
 use surv_render::logrank::{self, LogRankOutput};
 
 use crate::args::{
-    FederateArgs, FederatedAnalysis, PoolCoxArgs, PoolKmArgs, PoolLogrankArgs, SiteColumns,
-    SiteCoxArgs, SiteSummaryArgs, Source,
+    FederateArgs, FederatedAnalysis, PoolCoxArgs, PoolKmArgs, PoolLogrankArgs, SiteCoxArgs,
+    SiteSummaryArgs, Source, TimeEvent,
 };
 use crate::error::CliError;
 use crate::input;
@@ -44,19 +44,7 @@ pub use federate::federate;
 pub use pool::{pool_cox, pool_km, pool_logrank};
 pub use site::{site_cox, site_summary};
 
-/// The column spec of a site's time and event flags.
-fn site_spec(columns: &SiteColumns) -> ColumnSpec {
-    let spec = ColumnSpec {
-        event_value: columns.event_value.clone(),
-        ..ColumnSpec::new(columns.time.as_deref().unwrap_or_default(), &columns.event)
-    };
-    match (&columns.time_from, &columns.time_to) {
-        (Some(from), Some(to)) => spec.with_dates(from, to, columns.time_unit.unwrap_or_default()),
-        _ => spec,
-    }
-}
-
-fn time_words(columns: &SiteColumns) -> String {
+fn time_words(columns: &TimeEvent) -> String {
     match (&columns.time, &columns.time_from, &columns.time_to) {
         (Some(time), _, _) => format!("column `{time}`"),
         (None, Some(from), Some(to)) => format!(
@@ -67,7 +55,7 @@ fn time_words(columns: &SiteColumns) -> String {
     }
 }
 
-fn event_words(columns: &SiteColumns) -> String {
+fn event_words(columns: &TimeEvent) -> String {
     match &columns.event_value {
         Some(v) => format!("column `{}` = {v}", columns.event),
         None => format!("column `{}`", columns.event),

@@ -19,7 +19,7 @@ pub(super) struct SiteRows<'a> {
 /// log-rank sums (with groups), with the list of what it discloses.
 pub(super) fn summarise(
     rows: &SiteRows<'_>,
-    columns: &SiteColumns,
+    columns: &TimeEvent,
     min_cell: u64,
     rho: f64,
 ) -> Result<SiteSummary, CliError> {
@@ -130,7 +130,7 @@ pub(super) fn study_codes(
 }
 
 pub fn site_summary(args: SiteSummaryArgs) -> Result<(), CliError> {
-    let mut spec = site_spec(&args.input.columns);
+    let mut spec = input::spec_of(&args.input.columns);
     spec.group = args.group.clone();
     let table = read_site(&args.input.source, &spec)?;
     let (levels, codes) = match &table.group {
@@ -269,7 +269,7 @@ pub(super) fn cox_rows(
 
 pub fn site_cox(args: SiteCoxArgs) -> Result<(), CliError> {
     let round: CoxRound = read_exchange(&args.round, ROUND_SCHEMA)?;
-    let mut spec = site_spec(&args.input.columns);
+    let mut spec = input::spec_of(&args.input.columns);
     spec.covariates = round.covariates.clone();
     let table = read_site(&args.input.source, &spec)?;
     let rows = cox_rows(&table, &round, &args.input.site)?;
