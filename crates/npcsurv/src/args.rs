@@ -509,6 +509,11 @@ pub struct PoolCoxArgs {
     /// Covariate columns, comma-separated (numbers), with --start.
     #[arg(long, value_delimiter = ',', requires = "start")]
     pub covariates: Vec<String>,
+    /// A categorical covariate and its levels, with --start: column=L0,L1,…
+    /// (repeatable). L0 is the reference; every site reads the column with
+    /// these levels, so that all fit the same coefficients.
+    #[arg(long = "factor", value_parser = factor_levels, requires = "start")]
+    pub factors: Vec<(String, Vec<String>)>,
     /// Tie handling, with --start: efron (R's default) or breslow.
     #[arg(long, requires = "start")]
     pub ties: Option<Ties>,
@@ -595,9 +600,17 @@ pub struct FederatedLogrank {
 pub struct FederatedCox {
     #[command(flatten)]
     pub columns: TimeEvent,
-    /// Covariate columns, comma-separated (numbers).
+    /// Covariate columns, comma-separated.
     #[arg(long, value_delimiter = ',', required = true)]
     pub covariates: Vec<String>,
+    /// Covariates to enter as categories (text columns must be listed), as
+    /// R's factor(): their levels are declared to every site.
+    #[arg(long, value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// Reference level of a categorical covariate, as column=level
+    /// (repeatable; default: its first level in sorted order).
+    #[arg(long = "reference", value_parser = reference)]
+    pub references: Vec<(String, String)>,
     /// Tie handling: efron (R's default) or breslow.
     #[arg(long, default_value = "efron")]
     pub ties: Ties,
@@ -682,6 +695,22 @@ fn level_label(text: &str) -> Result<(String, String), String> {
             Ok((level.to_owned(), name.trim().to_owned()))
         }
         _ => Err(format!("`{text}`; expected level=name")),
+    }
+}
+
+/// `column=L0,L1,…`: a factor's levels, the reference first.
+fn factor_levels(text: &str) -> Result<(String, Vec<String>), String> {
+    match text.split_once('=') {
+        Some((column, levels)) if !column.is_empty() => {
+            let levels: Vec<String> = levels.split(',').map(str::to_owned).collect();
+            if levels.len() < 2 || levels.iter().any(String::is_empty) {
+                return Err(format!(
+                    "`{text}`; expected column=L0,L1,… with two levels or more"
+                ));
+            }
+            Ok((column.to_owned(), levels))
+        }
+        _ => Err(format!("`{text}`; expected column=L0,L1,…")),
     }
 }
 

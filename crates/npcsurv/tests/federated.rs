@@ -458,3 +458,153 @@ fn refusals_exit_2_with_their_reason() {
     fails(&missing, "needs one from each of");
     assert!(Path::new(&state).exists());
 }
+
+#[test]
+fn factors_declared_to_every_site_give_rs_factor_fit() {
+    let doc = golden("federated.json");
+    for dataset in doc["datasets"].as_array().unwrap() {
+        let id = dataset["id"].as_str().unwrap();
+        let (covariates, categorical) = if id == "lung" {
+            ("age,sex,ph_ecog", "sex,ph_ecog")
+        } else {
+            ("age,liver", "liver")
+        };
+        for ties in ["efron", "breslow"] {
+            let got = federate(
+                id,
+                "cox",
+                &[
+                    "--covariates",
+                    covariates,
+                    "--categorical",
+                    categorical,
+                    "--ties",
+                    ties,
+                ],
+            );
+            let e = &dataset["cox_by_site_factors"][ties];
+            let what = format!("{id} factors {ties}");
+            let names: Vec<String> = got["coefficients"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_owned())
+                .collect();
+            // R's factor(x)level is npcsurv's x=level.
+            let r_names: Vec<String> = e["names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| {
+                    let n = n.as_str().unwrap();
+                    match n.strip_prefix("factor(") {
+                        Some(rest) => rest.replacen(')', "=", 1),
+                        None => n.to_owned(),
+                    }
+                })
+                .collect();
+            assert_eq!(names, r_names, "{what}");
+            for (j, c) in got["coefficients"].as_array().unwrap().iter().enumerate() {
+                for key in ["coef", "se", "hr", "hr_lower", "hr_upper", "p_value"] {
+                    close(&e[key][j], &c[key], &format!("{what} {key} {j}"));
+                }
+            }
+            for key in ["loglik", "concordance", "concordance_se"] {
+                close(&e[key], &got[key], &format!("{what} {key}"));
+            }
+        }
+    }
+    // The same through files, where every site but one lacks a level (one
+    // patient in all has ECOG 3) and still fits every coefficient.
+    let dir = Scratch::new("factors");
+    let sites = split_lung(&dir);
+    let lung = ["--time", "time", "--event", "status"];
+    let state = dir.path("state.json");
+    let round0 = dir.path("round-0.json");
+    run_ok(&[
+        "pool",
+        "cox",
+        "--start",
+        "--covariates",
+        "age,sex,ph_ecog",
+        "--factor",
+        "sex=1,2",
+        "--factor",
+        "ph_ecog=0,1,2,3",
+        "--state",
+        &state,
+        "--out",
+        &round0,
+    ]);
+    let mut round = round0;
+    let mut fit = None;
+    for r in 0..30 {
+        let mut replies = Vec::new();
+        for (site, file) in &sites {
+            let out = dir.path(&format!("reply-{r}-{site}.json"));
+            let mut args = vec![
+                "site", "cox", file, "--site", site, "--round", &round, "--out", &out,
+            ];
+            args.extend(lung);
+            run_ok(&args);
+            replies.push(out);
+        }
+        let next = dir.path(&format!("round-{}.json", r + 1));
+        let mut args = vec![
+            "pool", "cox", "--state", &state, "--out", &next, "--format", "json",
+        ];
+        args.extend(replies.iter().map(String::as_str));
+        let out = run_ok(&args);
+        if !stdout(&out).is_empty() {
+            fit = Some(json_of(&out));
+            break;
+        }
+        round = next;
+    }
+    let fit = fit.expect("the fit finishes");
+    let federated = federate(
+        "lung",
+        "cox",
+        &[
+            "--covariates",
+            "age,sex,ph_ecog",
+            "--categorical",
+            "sex,ph_ecog",
+        ],
+    );
+    assert_eq!(fit["coefficients"], federated["coefficients"]);
+}
+
+#[test]
+fn a_level_no_factor_declares_is_refused_naming_its_row() {
+    let dir = Scratch::new("undeclared");
+    let sites = split_lung(&dir);
+    let state = dir.path("state.json");
+    let round0 = dir.path("round-0.json");
+    run_ok(&[
+        "pool",
+        "cox",
+        "--start",
+        "--covariates",
+        "age,ph_ecog",
+        "--factor",
+        "ph_ecog=0,1",
+        "--state",
+        &state,
+        "--out",
+        &round0,
+    ]);
+    let out = dir.path("reply.json");
+    let site = sites.iter().find(|(s, _)| s == "3").unwrap();
+    let failed = npcsurv(&[
+        "site", "cox", &site.1, "--site", "3", "--round", &round0, "--out", &out, "--time", "time",
+        "--event", "status",
+    ]);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(
+        stderr(&failed).contains("column `ph_ecog`")
+            && stderr(&failed).contains("one of the declared levels 0, 1"),
+        "{}",
+        stderr(&failed)
+    );
+}

@@ -92,12 +92,37 @@ pub struct CoxRound {
     /// `evaluate` (log-likelihood, score and information at `beta`) or
     /// `concordance` (pair counts at the final `beta`).
     pub asks: String,
-    /// The covariate columns, in coefficient order.
+    /// The covariate columns.
     pub covariates: Vec<String>,
+    /// The declared levels of the categorical ones, the reference first.
+    pub factors: Vec<FactorLevels>,
+    /// The coefficients' names, in order: a numeric column's name, or
+    /// `column=level` for each level of a factor but its reference.
+    pub terms: Vec<String>,
     /// `efron` or `breslow`.
     pub ties: String,
     /// The coefficients to evaluate at.
     pub beta: Vec<f64>,
+}
+
+/// A categorical covariate's levels, as the study declares them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorLevels {
+    /// The column.
+    pub column: String,
+    /// Its levels, the reference first.
+    pub levels: Vec<String>,
+}
+
+/// The coefficients' names of `covariates` with `factors` declared.
+pub fn terms(covariates: &[String], factors: &[FactorLevels]) -> Vec<String> {
+    covariates
+        .iter()
+        .flat_map(|c| match factors.iter().find(|f| f.column == *c) {
+            Some(f) => f.levels[1..].iter().map(|l| format!("{c}={l}")).collect(),
+            None => vec![c.clone()],
+        })
+        .collect()
 }
 
 /// A site's reply to one round.
@@ -109,8 +134,8 @@ pub struct CoxReply {
     pub site: String,
     /// The round answered.
     pub round: u64,
-    /// The covariate columns, in coefficient order (as the round gave them).
-    pub covariates: Vec<String>,
+    /// The coefficients' names (as the round gave them).
+    pub terms: Vec<String>,
     /// The coefficients it was evaluated at (as the round gave them).
     pub beta: Vec<f64>,
     /// What the file discloses, in words.
@@ -167,6 +192,8 @@ pub struct CoxState {
     pub schema: String,
     /// The covariate columns.
     pub covariates: Vec<String>,
+    /// The declared levels of the categorical ones.
+    pub factors: Vec<FactorLevels>,
     /// `efron` or `breslow`.
     pub ties: String,
     /// The sites, fixed by the first round's replies.

@@ -47,6 +47,12 @@ pub struct ColumnSpec {
     /// Numeric covariates to treat as categories (R's `factor()`): indicators
     /// per level, as a text column gets, levels in numeric order.
     pub categorical: Vec<String>,
+    /// Declared levels of categorical covariates (`column`, levels), as R's
+    /// `factor(x, levels = )`: the first is the reference, every other one
+    /// gets an indicator even where no row has it (so that sites of a study
+    /// with different levels present fit the same coefficients), and a row
+    /// with a level not declared is an error naming it.
+    pub levels: Vec<(String, Vec<String>)>,
 }
 
 impl ColumnSpec {
@@ -446,7 +452,10 @@ fn from_frame(
         .iter()
         .map(|c| {
             let categorical = spec.categorical.contains(&c.name);
-            covariate_columns(source, c, &kept, &spec.references, categorical)
+            match spec.levels.iter().find(|(column, _)| *column == c.name) {
+                Some((_, declared)) => declared_indicators(source, c, &kept, declared),
+                None => covariate_columns(source, c, &kept, &spec.references, categorical),
+            }
         })
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
@@ -627,6 +636,41 @@ fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
         levels,
         codes,
     }
+}
+
+/// Indicators of every declared level but the first, in the declared order.
+fn declared_indicators(
+    source: &str,
+    cells: &Cells<'_>,
+    kept: &[usize],
+    declared: &[String],
+) -> Result<Vec<Covariate>, ReadError> {
+    let labels = labels(cells, kept);
+    let mut at = Vec::with_capacity(labels.levels.len());
+    for (code, level) in labels.levels.iter().enumerate() {
+        match declared.iter().position(|d| d == level) {
+            Some(d) => at.push(d),
+            None => {
+                let first = labels.codes.iter().position(|&c| c as usize == code);
+                let row = first.map_or(0, |k| kept[k]);
+                return Err(cells.invalid(
+                    source,
+                    row,
+                    &format!("one of the declared levels {}", declared.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok((1..declared.len())
+        .map(|d| Covariate {
+            name: format!("{}={}", cells.name, declared[d]),
+            values: labels
+                .codes
+                .iter()
+                .map(|&c| f64::from(u8::from(at[c as usize] == d)))
+                .collect(),
+        })
+        .collect())
 }
 
 /// A numeric covariate as is; a text covariate as indicators of every level but

@@ -163,11 +163,66 @@ pub(super) fn federated_cox(
     let mut spec = input::spec_of(&cx.columns);
     spec.covariates = cx.covariates.clone();
     spec.strata = Some(args.site_column.clone());
+    // The coordinator declares each factor's levels: those of the rows the
+    // fit uses, sorted, the reference (--reference, or the first) first.
+    let mut factors = Vec::with_capacity(cx.categorical.len());
+    for column in &cx.categorical {
+        if !cx.covariates.contains(column) {
+            return Err(CliError::Flag {
+                flag: "--categorical",
+                message: format!("`{column}` is not among --covariates"),
+            });
+        }
+        let mut levels_spec = spec.clone();
+        levels_spec.group = Some(column.clone());
+        let levels = read_site(&args.source, &levels_spec)?
+            .group
+            .map(|g| g.levels)
+            .unwrap_or_default();
+        let reference = cx
+            .references
+            .iter()
+            .find(|(c, _)| c == column)
+            .map(|(_, l)| l.clone());
+        let mut declared = levels.clone();
+        if let Some(reference) = reference {
+            let Some(at) = declared.iter().position(|l| *l == reference) else {
+                return Err(CliError::Flag {
+                    flag: "--reference",
+                    message: format!(
+                        "`{column}` has no level `{reference}`; its levels are {}",
+                        levels.join(", ")
+                    ),
+                });
+            };
+            let first = declared.remove(at);
+            declared.insert(0, first);
+        }
+        factors.push(FactorLevels {
+            column: column.clone(),
+            levels: declared,
+        });
+    }
+    if let Some((column, _)) = cx
+        .references
+        .iter()
+        .find(|(c, _)| !cx.categorical.contains(c))
+    {
+        return Err(CliError::Flag {
+            flag: "--reference",
+            message: format!("`{column}` is not among --categorical"),
+        });
+    }
+    spec.levels = factors
+        .iter()
+        .map(|f| (f.column.clone(), f.levels.clone()))
+        .collect();
     let table = input_table(args, &spec)?;
     let (sites, rows) = split(&table);
     let mut state = CoxState {
         schema: STATE_SCHEMA.to_owned(),
         covariates: cx.covariates.clone(),
+        factors,
         ties: cx.ties.r_name().to_owned(),
         sites: Vec::new(),
         rounds: Vec::new(),
@@ -200,7 +255,7 @@ pub(super) fn federated_cox(
                 n_read: at.len(),
                 n_dropped: 0,
             };
-            let round = next_round(&state, &Newton::new(cx.covariates.len(), &config));
+            let round = next_round(&state, &replay(&state, &config)?);
             cox_rows(&site_table, &round, site)
         })
         .collect::<Result<_, _>>()?;

@@ -17,8 +17,8 @@ use surv_engine::{
 };
 use surv_reader::exchange::{
     self, ConcordanceEntry, CountEntry, CoxReply, CoxRound, CoxState, EvaluationEntry,
-    LogRankEntry, REPLY_SCHEMA, ROUND_SCHEMA, RoundRecord, STATE_SCHEMA, SUMMARY_SCHEMA,
-    SiteSummary, read_exchange,
+    FactorLevels, LogRankEntry, REPLY_SCHEMA, ROUND_SCHEMA, RoundRecord, STATE_SCHEMA,
+    SUMMARY_SCHEMA, SiteSummary, read_exchange,
 };
 use surv_reader::{ColumnSpec, SurvivalTable};
 use surv_render::OutputFormat;

@@ -212,7 +212,7 @@ pub fn pool_logrank(args: PoolLogrankArgs) -> Result<(), CliError> {
 
 /// The iteration replayed from the record of its rounds.
 pub(super) fn replay(state: &CoxState, config: &CoxConfig) -> Result<Newton, CliError> {
-    let p = state.covariates.len();
+    let p = exchange::terms(&state.covariates, &state.factors).len();
     let mut newton = Newton::new(p, config);
     for r in &state.rounds {
         newton
@@ -245,6 +245,8 @@ pub(super) fn next_round(state: &CoxState, newton: &Newton) -> CoxRound {
         round: state.rounds.len() as u64,
         asks: asks.to_owned(),
         covariates: state.covariates.clone(),
+        factors: state.factors.clone(),
+        terms: exchange::terms(&state.covariates, &state.factors),
         ties: state.ties.clone(),
         beta,
     }
@@ -288,13 +290,13 @@ pub(super) fn pool_step(
                 ),
             ));
         }
-        if r.covariates != current.covariates {
+        if r.terms != current.terms {
             return Err(refuse(
                 from,
                 format!(
-                    "covariates {}; the study's are {}",
-                    r.covariates.join(", "),
-                    current.covariates.join(", ")
+                    "coefficients {}; the study's are {}",
+                    r.terms.join(", "),
+                    current.terms.join(", ")
                 ),
             ));
         }
@@ -353,7 +355,7 @@ pub(super) fn pool_step(
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let total = CoxEvaluation::sum(&parts).map_err(CliError::analysis("the replies"))?;
-            let p = state.covariates.len();
+            let p = current.terms.len();
             state.rounds.push(RoundRecord {
                 round: current.round,
                 beta: current.beta.clone(),
@@ -397,7 +399,7 @@ pub(super) fn pool_step(
                     .sum::<usize>();
             let output = CoxOutput {
                 fit: &fit,
-                names: &state.covariates,
+                names: &current.terms,
                 zph: None,
                 n_dropped,
                 notes: &[],
@@ -425,9 +427,23 @@ pub fn pool_cox(args: PoolCoxArgs) -> Result<(), CliError> {
     };
     if args.start {
         let ties = args.ties.unwrap_or_default();
+        let mut factors = Vec::with_capacity(args.factors.len());
+        for (column, levels) in &args.factors {
+            if !args.covariates.contains(column) {
+                return Err(CliError::Flag {
+                    flag: "--factor",
+                    message: format!("`{column}` is not among --covariates"),
+                });
+            }
+            factors.push(FactorLevels {
+                column: column.clone(),
+                levels: levels.clone(),
+            });
+        }
         let state = CoxState {
             schema: STATE_SCHEMA.to_owned(),
             covariates: args.covariates.clone(),
+            factors,
             ties: ties.r_name().to_owned(),
             sites: Vec::new(),
             rounds: Vec::new(),

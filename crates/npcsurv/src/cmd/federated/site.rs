@@ -168,7 +168,7 @@ pub(super) fn reply(
     n_dropped: usize,
 ) -> Result<CoxReply, CliError> {
     let config = cox_config(&round.ties)?;
-    let p = round.covariates.len();
+    let p = round.terms.len();
     let (evaluation, concordance, discloses) = match round.asks.as_str() {
         "evaluate" => {
             let e = rows
@@ -217,7 +217,7 @@ pub(super) fn reply(
         schema: REPLY_SCHEMA.to_owned(),
         site: site.to_owned(),
         round: round.round,
-        covariates: round.covariates.clone(),
+        terms: round.terms.clone(),
         beta: round.beta.clone(),
         discloses: vec![
             discloses,
@@ -243,18 +243,13 @@ pub(super) fn cox_rows(
     site: &str,
 ) -> Result<CoxSite, CliError> {
     let names: Vec<&str> = table.covariates.iter().map(|c| c.name.as_str()).collect();
-    if names
-        != round
-            .covariates
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-    {
+    if names != round.terms.iter().map(String::as_str).collect::<Vec<_>>() {
         return Err(CliError::Flag {
             flag: "--round",
             message: format!(
-                "the covariates {} must be numeric columns; this site reads them as {}",
-                round.covariates.join(", "),
+                "the round's coefficients are {}; this site reads {}: a text column must be \
+                 declared a factor with its levels when the fit starts",
+                round.terms.join(", "),
                 names.join(", ")
             ),
         });
@@ -271,6 +266,11 @@ pub fn site_cox(args: SiteCoxArgs) -> Result<(), CliError> {
     let round: CoxRound = read_exchange(&args.round, ROUND_SCHEMA)?;
     let mut spec = input::spec_of(&args.input.columns);
     spec.covariates = round.covariates.clone();
+    spec.levels = round
+        .factors
+        .iter()
+        .map(|f| (f.column.clone(), f.levels.clone()))
+        .collect();
     let table = read_site(&args.input.source, &spec)?;
     let rows = cox_rows(&table, &round, &args.input.site)?;
     let reply = reply(&args.input.site, &round, &rows, table.n_dropped)?;
