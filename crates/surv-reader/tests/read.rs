@@ -1593,3 +1593,25 @@ fn a_true_false_column_keeps_its_words_as_labels_and_codes() {
         SurvivalTable::from_bytes("t.csv", Format::Csv, text.as_bytes().to_vec(), &spec).unwrap();
     assert_eq!(table.event, [true, false, true, false]);
 }
+
+#[test]
+fn declared_levels_give_every_indicator_and_refuse_an_undeclared_one() {
+    let csv = b"t,e,stage\n5,1,II\n8,0,I\n3,1,II\n".to_vec();
+    let spec = ColumnSpec {
+        covariates: vec!["stage".into()],
+        levels: vec![("stage".into(), vec!["I".into(), "II".into(), "III".into()])],
+        ..ColumnSpec::new("t", "e")
+    };
+    let t = SurvivalTable::from_bytes("site.csv", Format::Csv, csv, &spec).unwrap();
+    let names: Vec<&str> = t.covariates.iter().map(|c| c.name.as_str()).collect();
+    // III has no row here and still gets its (all-zero) indicator.
+    assert_eq!(names, ["stage=II", "stage=III"]);
+    assert_eq!(t.covariates[0].values, [1.0, 0.0, 1.0]);
+    assert_eq!(t.covariates[1].values, [0.0, 0.0, 0.0]);
+    let other = b"t,e,stage\n5,1,II\n8,0,IV\n".to_vec();
+    let err = SurvivalTable::from_bytes("site.csv", Format::Csv, other, &spec).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "site.csv: row 3, column `stage`: `IV`; expected one of the declared levels I, II, III"
+    );
+}
