@@ -396,6 +396,11 @@ pub enum SiteCommand {
     /// of at least --min-cell subjects) and the site's part of the log-rank
     /// test, as a readable JSON file to send to the coordinator.
     Summary(Box<SiteSummaryArgs>),
+    /// The query that computes a site summary's count table in a database
+    /// (one GROUP BY), for a site whose rows are not in a file.
+    ///
+    /// Example: npcsurv site sql visits --time months --event died --group arm
+    Sql(SiteSqlArgs),
     /// The site's reply to one round of a multi-centre Cox fit: its
     /// log-likelihood, score and information at the round's coefficients (or
     /// its concordance pair counts in the last round).
@@ -442,6 +447,24 @@ pub struct SiteSummaryArgs {
 /// Subjects per released row of a site's count table unless --min-cell says
 /// otherwise.
 pub const DEFAULT_MIN_CELL: u64 = 5;
+
+#[derive(Args)]
+pub struct SiteSqlArgs {
+    /// The database table holding the site's rows.
+    pub table: String,
+    /// Time column (numbers ≥ 0).
+    #[arg(long)]
+    pub time: String,
+    /// Event column: 1 for an event, unless --event-value is given.
+    #[arg(long)]
+    pub event: String,
+    /// Event = (cell equals this value).
+    #[arg(long)]
+    pub event_value: Option<String>,
+    /// Group column.
+    #[arg(long)]
+    pub group: Option<String>,
+}
 
 #[derive(Args)]
 pub struct SiteCoxArgs {

@@ -608,3 +608,27 @@ fn a_level_no_factor_declares_is_refused_naming_its_row() {
         stderr(&failed)
     );
 }
+
+#[test]
+fn site_sql_prints_the_count_query() {
+    let out = run_ok(&[
+        "site",
+        "sql",
+        "visits",
+        "--time",
+        "months",
+        "--event",
+        "status",
+        "--event-value",
+        "Ex",
+        "--group",
+        "arm",
+    ]);
+    let query = stdout(&out);
+    assert!(
+        query.starts_with("SELECT CAST(\"arm\" AS VARCHAR) AS \"group\""),
+        "{query}"
+    );
+    assert!(query.contains("WHEN \"status\" = 'Ex' THEN 1"), "{query}");
+    assert!(query.contains("GROUP BY \"arm\", \"months\""), "{query}");
+}

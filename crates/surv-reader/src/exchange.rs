@@ -260,3 +260,55 @@ pub fn to_text<T: Serialize>(value: &T) -> String {
     // serde_json always serialises.
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
+
+/// The count table of a site summary (before any coarsening) as one SQL
+/// query, for a site whose rows live in a database: `group`, `time`,
+/// `n_event` and `n_censor` per group and distinct time, sorted, leaving out
+/// rows with a missing time, event or group as the reader does. `time` is a
+/// column (times from two dates differ in SQL between databases and are
+/// refused); the event is the column equal to `event_value`, or 1.
+///
+/// ```
+/// let q = surv_reader::exchange::count_query("visits", "months", "died", None, Some("arm")).unwrap();
+/// assert!(q.contains(r#"GROUP BY "arm", "months""#));
+/// ```
+pub fn count_query(
+    table: &str,
+    time: &str,
+    event: &str,
+    event_value: Option<&str>,
+    group: Option<&str>,
+) -> Result<String, String> {
+    let ident = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let literal = |value: &str| {
+        if value.parse::<f64>().is_ok_and(f64::is_finite) {
+            value.to_owned()
+        } else {
+            format!("'{}'", value.replace('\'', "''"))
+        }
+    };
+    if table.trim().is_empty() || time.trim().is_empty() {
+        return Err("a table and a time column are needed".to_owned());
+    }
+    let is_event = format!("{} = {}", ident(event), literal(event_value.unwrap_or("1")));
+    let (group_expr, group_by, not_null) = match group {
+        Some(g) => (
+            format!("CAST({} AS VARCHAR)", ident(g)),
+            format!("{}, ", ident(g)),
+            format!(" AND {} IS NOT NULL", ident(g)),
+        ),
+        None => ("'all'".to_owned(), String::new(), String::new()),
+    };
+    Ok(format!(
+        "SELECT {group_expr} AS \"group\", {t} AS \"time\",\n\
+         \x20      SUM(CASE WHEN {is_event} THEN 1 ELSE 0 END) AS \"n_event\",\n\
+         \x20      SUM(CASE WHEN {is_event} THEN 0 ELSE 1 END) AS \"n_censor\"\n\
+         FROM {table}\n\
+         WHERE {t} IS NOT NULL AND {e} IS NOT NULL{not_null}\n\
+         GROUP BY {group_by}{t}\n\
+         ORDER BY {group_by}{t}\n",
+        t = ident(time),
+        e = ident(event),
+        table = ident(table),
+    ))
+}

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Univariate(args) => univariate::run(*args),
         Command::Site(SiteCommand::Summary(args)) => federated::site_summary(*args),
         Command::Site(SiteCommand::Cox(args)) => federated::site_cox(*args),
+        Command::Site(SiteCommand::Sql(args)) => federated::site_sql(args),
         Command::Pool(PoolCommand::Km(args)) => federated::pool_km(args),
         Command::Pool(PoolCommand::Logrank(args)) => federated::pool_logrank(args),
         Command::Pool(PoolCommand::Cox(args)) => federated::pool_cox(args),

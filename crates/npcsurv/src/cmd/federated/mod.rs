@@ -28,7 +28,7 @@ use surv_render::logrank::{self, LogRankOutput};
 
 use crate::args::{
     FederateArgs, FederatedAnalysis, PoolCoxArgs, PoolKmArgs, PoolLogrankArgs, SiteCoxArgs,
-    SiteSummaryArgs, Source, TimeEvent,
+    SiteSqlArgs, SiteSummaryArgs, Source, TimeEvent,
 };
 use crate::error::CliError;
 use crate::input;
@@ -42,7 +42,7 @@ mod site;
 
 pub use federate::federate;
 pub use pool::{pool_cox, pool_km, pool_logrank};
-pub use site::{site_cox, site_summary};
+pub use site::{site_cox, site_sql, site_summary};
 
 fn time_words(columns: &TimeEvent) -> String {
     match (&columns.time, &columns.time_from, &columns.time_to) {

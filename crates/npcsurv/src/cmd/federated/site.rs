@@ -276,3 +276,18 @@ pub fn site_cox(args: SiteCoxArgs) -> Result<(), CliError> {
     let reply = reply(&args.input.site, &round, &rows, table.n_dropped)?;
     write_json(&args.out, &reply)
 }
+
+pub fn site_sql(args: SiteSqlArgs) -> Result<(), CliError> {
+    let query = exchange::count_query(
+        &args.table,
+        &args.time,
+        &args.event,
+        args.event_value.as_deref(),
+        args.group.as_deref(),
+    )
+    .map_err(|message| CliError::Flag {
+        flag: "site sql",
+        message,
+    })?;
+    input::print(&query)
+}
