@@ -632,3 +632,45 @@ fn site_sql_prints_the_count_query() {
     assert!(query.contains("WHEN \"status\" = 'Ex' THEN 1"), "{query}");
     assert!(query.contains("GROUP BY \"arm\", \"months\""), "{query}");
 }
+
+#[test]
+fn federate_equals_the_pooled_command_stratified_by_site() {
+    let strat = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        json_of(&run_ok(&all))
+    };
+    let lung = ["--time", "time", "--event", "status"];
+    let mut logrank = vec!["logrank", LUNG];
+    logrank.extend(lung);
+    logrank.extend(["--group", "sex", "--strata", "inst"]);
+    let direct = strat(&logrank);
+    let federated = federate("lung", "logrank", &["--group", "sex", "--min-cell", "0"]);
+    for key in ["chisq", "df", "p_value"] {
+        close(&direct[key], &federated[key], key);
+    }
+    let mut cox = vec!["cox", LUNG];
+    cox.extend(lung);
+    cox.extend(["--covariates", "age,sex,ph_ecog", "--strata", "inst"]);
+    let direct = strat(&cox);
+    let federated = federate("lung", "cox", &["--covariates", "age,sex,ph_ecog"]);
+    for (d, f) in numbers(&direct["coefficients"])
+        .iter()
+        .zip(numbers(&federated["coefficients"]))
+    {
+        for key in ["coef", "se", "p_value"] {
+            close(&d[key], &f[key], key);
+        }
+    }
+    close(
+        &direct["concordance"],
+        &federated["concordance"],
+        "concordance",
+    );
+    let mut km = vec!["km", LUNG];
+    km.extend(lung);
+    km.extend(["--group", "sex"]);
+    let direct = strat(&km);
+    let federated = federate("lung", "km", &["--group", "sex", "--min-cell", "0"]);
+    assert_eq!(direct["curves"], federated["curves"]);
+}
