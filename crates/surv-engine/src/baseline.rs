@@ -196,6 +196,21 @@ pub struct GroupTest {
     pub undefined: Option<String>,
 }
 
+impl GroupTest {
+    /// A test the data leave undefined, and why.
+    fn undefined(kind: TestKind, why: SurvivalError) -> GroupTest {
+        GroupTest {
+            kind,
+            statistic: None,
+            df: None,
+            p_value: None,
+            fisher_method: None,
+            exact: None,
+            undefined: Some(why.to_string()),
+        }
+    }
+}
+
 /// Summarises `variables` (each with one value per subject) overall and, with
 /// `by = Some((codes, n_groups))`, per group, with a test per variable.
 /// Every group code must be below `n_groups`.
@@ -339,15 +354,7 @@ fn categorical(
 
 /// χ² when every expected count is at least 5, Fisher otherwise (gtsummary).
 fn contingency_test(rows: &[&Vec<usize>], config: &BaselineConfig) -> GroupTest {
-    let undefined = |kind, e: SurvivalError| GroupTest {
-        kind,
-        statistic: None,
-        df: None,
-        p_value: None,
-        fisher_method: None,
-        exact: None,
-        undefined: Some(e.to_string()),
-    };
+    let undefined = GroupTest::undefined;
     let counts: Vec<Vec<u64>> = rows
         .iter()
         .map(|row| row.iter().map(|&k| k as u64).collect())
@@ -444,15 +451,7 @@ fn continuous(
                 exact,
                 undefined: None,
             },
-            Err(e) => GroupTest {
-                kind,
-                statistic: None,
-                df: None,
-                p_value: None,
-                fisher_method: None,
-                exact: None,
-                undefined: Some(e.to_string()),
-            },
+            Err(e) => GroupTest::undefined(kind, e),
         }
     });
     let overall = spread(&mut all);

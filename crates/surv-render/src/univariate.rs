@@ -444,6 +444,12 @@ fn markdown(o: &UnivariateOutput<'_>) -> String {
     let adjusted = o.adjustment.is_some();
     if adjusted {
         header.push(format!("Log-rank p ({})", o.adjustment.unwrap_or_default()));
+        if permutation {
+            header.push(format!(
+                "Permutation p ({})",
+                o.adjustment.unwrap_or_default()
+            ));
+        }
     }
     let mut rows = Vec::new();
     for f in o.factors {
@@ -453,6 +459,7 @@ fn markdown(o: &UnivariateOutput<'_>) -> String {
                 groups,
                 analysis: a,
                 p_adjusted,
+                permutation_p_adjusted,
                 ..
             } => {
                 for (i, (group, g)) in groups.iter().zip(&a.groups).enumerate() {
@@ -492,11 +499,17 @@ fn markdown(o: &UnivariateOutput<'_>) -> String {
                         });
                     }
                     if adjusted {
-                        row.push(if first {
-                            text::p_short(*p_adjusted)
-                        } else {
-                            String::new()
-                        });
+                        let shown = |p: Option<f64>| {
+                            if first {
+                                text::p_short(p)
+                            } else {
+                                String::new()
+                            }
+                        };
+                        row.push(shown(*p_adjusted));
+                        if permutation {
+                            row.push(shown(*permutation_p_adjusted));
+                        }
                     }
                     rows.push(row);
                 }
@@ -518,6 +531,9 @@ fn markdown(o: &UnivariateOutput<'_>) -> String {
                 }
                 if adjusted {
                     row.push(String::new());
+                    if permutation {
+                        row.push(String::new());
+                    }
                 }
                 rows.push(row);
             }
