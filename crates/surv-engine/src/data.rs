@@ -39,6 +39,37 @@ pub struct SurvivalData<'a> {
     events: &'a [bool],
     groups: Option<GroupCodes<'a>>,
     strata: Option<Strata<'a>>,
+    entry: Option<&'a [f64]>,
+    weights: Option<&'a [f64]>,
+    clusters: Option<&'a [u32]>,
+}
+
+/// What a row of [`SurvivalData`] may carry beyond its time and event, for an
+/// estimator to say which of them it cannot honour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum RowFeature {
+    /// Entry times: counting-process `(start, stop]` rows.
+    Entry,
+    /// Case weights.
+    Weights,
+    /// Cluster codes for a robust variance.
+    Clusters,
+}
+
+impl RowFeature {
+    /// What it is, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RowFeature::Entry => "(start, stop] rows (delayed entry)",
+            RowFeature::Weights => "case weights",
+            RowFeature::Clusters => "clusters",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +94,75 @@ impl<'a> SurvivalData<'a> {
             events,
             groups: None,
             strata: None,
+            entry: None,
+            weights: None,
+            clusters: None,
+        })
+    }
+
+    /// Adds entry times, turning each row into the counting-process interval
+    /// `(entry, time]` of R's `Surv(start, stop, event)`: the row is at risk
+    /// after its entry, up to and including its time. Every entry must be
+    /// finite and before its row's time.
+    ///
+    /// ```
+    /// use surv_engine::{SurvivalData, SurvivalError};
+    /// let data = SurvivalData::new(&[5.0, 8.0], &[true, false])?;
+    /// let late = data.clone().with_entry(&[0.0, 2.0])?;
+    /// assert!(late.entry().is_some());
+    /// let err = data.with_entry(&[0.0, 8.0]).unwrap_err();
+    /// assert_eq!(err, SurvivalError::InvalidInterval { index: 1, start: 8.0, stop: 8.0 });
+    /// # Ok::<(), SurvivalError>(())
+    /// ```
+    pub fn with_entry(self, starts: &'a [f64]) -> Result<Self, SurvivalError> {
+        self.check_length("entry", starts.len())?;
+        // NaN entries fail the comparison too.
+        let before =
+            |i: usize| starts[i].partial_cmp(&self.times[i]) == Some(std::cmp::Ordering::Less);
+        if let Some(i) = (0..starts.len()).find(|&i| !before(i)) {
+            return Err(SurvivalError::InvalidInterval {
+                index: i,
+                start: starts[i],
+                stop: self.times[i],
+            });
+        }
+        Ok(SurvivalData {
+            entry: Some(starts),
+            ..self
+        })
+    }
+
+    /// Adds case weights, one per row: finite and ≥ 0, as R's `weights =`.
+    ///
+    /// ```
+    /// use surv_engine::{SurvivalData, SurvivalError};
+    /// let data = SurvivalData::new(&[5.0, 8.0], &[true, false])?;
+    /// let err = data.with_weights(&[1.0, -0.5]).unwrap_err();
+    /// assert_eq!(err, SurvivalError::InvalidWeight { index: 1, value: -0.5 });
+    /// # Ok::<(), SurvivalError>(())
+    /// ```
+    pub fn with_weights(self, weights: &'a [f64]) -> Result<Self, SurvivalError> {
+        self.check_length("weights", weights.len())?;
+        if let Some(i) = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
+            return Err(SurvivalError::InvalidWeight {
+                index: i,
+                value: weights[i],
+            });
+        }
+        Ok(SurvivalData {
+            weights: Some(weights),
+            ..self
+        })
+    }
+
+    /// Adds cluster codes, one per row (any values): rows of one cluster (one
+    /// patient's repeated rows, say) are not independent, and a Cox fit gives
+    /// the robust (sandwich) variance over clusters, as R's `cluster(id)`.
+    pub fn with_clusters(self, codes: &'a [u32]) -> Result<Self, SurvivalError> {
+        self.check_length("clusters", codes.len())?;
+        Ok(SurvivalData {
+            clusters: Some(codes),
+            ..self
         })
     }
 
@@ -151,6 +251,47 @@ impl<'a> SurvivalData<'a> {
     /// Rows per group, in code order; empty when no groups were given.
     pub fn group_sizes(&self) -> &[usize] {
         self.groups.as_ref().map_or(&[], |g| &g.sizes)
+    }
+
+    /// The entry times, if the rows are `(entry, time]` intervals.
+    pub fn entry(&self) -> Option<&'a [f64]> {
+        self.entry
+    }
+
+    /// The case weights, if given.
+    pub fn weights(&self) -> Option<&'a [f64]> {
+        self.weights
+    }
+
+    /// The cluster codes, if given.
+    pub fn clusters(&self) -> Option<&'a [u32]> {
+        self.clusters
+    }
+
+    /// The weight of row `i` (1 without weights).
+    #[inline]
+    pub(crate) fn weight_of(&self, i: usize) -> f64 {
+        self.weights.map_or(1.0, |w| w[i])
+    }
+
+    /// Refuses data carrying a feature that `estimator` does not honour, so
+    /// that no option is silently ignored.
+    pub(crate) fn refuse(
+        &self,
+        estimator: &'static str,
+        features: &[RowFeature],
+    ) -> Result<(), SurvivalError> {
+        for &feature in features {
+            let present = match feature {
+                RowFeature::Entry => self.entry.is_some(),
+                RowFeature::Weights => self.weights.is_some(),
+                RowFeature::Clusters => self.clusters.is_some(),
+            };
+            if present {
+                return Err(SurvivalError::Unsupported { estimator, feature });
+            }
+        }
+        Ok(())
     }
 
     /// The dense stratum codes (`0..n_strata`), if strata were given.

@@ -95,6 +95,31 @@ pub enum SurvivalError {
         /// The statistic.
         what: &'static str,
     },
+    /// A counting-process row whose entry is not before its time (R's
+    /// `Surv(start, stop)` needs start < stop), or whose entry is not finite.
+    InvalidInterval {
+        /// 0-based position in the input.
+        index: usize,
+        /// The entry time.
+        start: f64,
+        /// The exit time.
+        stop: f64,
+    },
+    /// A case weight is negative, NaN or infinite.
+    InvalidWeight {
+        /// 0-based position in the input.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The data carry something this estimator cannot honour (as R's
+    /// `survdiff` takes no `(start, stop]` data); refused rather than ignored.
+    Unsupported {
+        /// The estimator.
+        estimator: &'static str,
+        /// What it cannot take.
+        feature: crate::data::RowFeature,
+    },
 }
 
 impl fmt::Display for SurvivalError {
@@ -129,6 +154,16 @@ impl fmt::Display for SurvivalError {
             }
             SurvivalError::InvalidObservation { index, value } => {
                 write!(f, "observation at position {index} is {value}; expected a finite number")
+            }
+            SurvivalError::InvalidInterval { index, start, stop } => write!(
+                f,
+                "row at position {index} enters at {start} and leaves at {stop}; expected a finite entry before the exit"
+            ),
+            SurvivalError::InvalidWeight { index, value } => {
+                write!(f, "weight at position {index} is {value}; expected a finite number ≥ 0")
+            }
+            SurvivalError::Unsupported { estimator, feature } => {
+                write!(f, "the {estimator} does not take {}", feature.describe())
             }
             SurvivalError::NotFinite { what } => {
                 write!(f, "the {what} is not a finite number for these data")

@@ -1,7 +1,7 @@
 //! Median follow-up: by the reverse Kaplan-Meier method (the standard one) and as
 //! the plain median of observed times (what many papers report).
 
-use crate::data::SurvivalData;
+use crate::data::{RowFeature, SurvivalData};
 use crate::error::SurvivalError;
 use crate::km::{KmConfig, kaplan_meier};
 use crate::quantile::QuantileEstimate;
@@ -38,6 +38,10 @@ pub struct FollowUp {
 /// assert_eq!(f.median_observed, 3.0);
 /// ```
 pub fn median_follow_up(data: &SurvivalData, config: &KmConfig) -> Result<FollowUp, SurvivalError> {
+    data.refuse(
+        "median follow-up",
+        &[RowFeature::Entry, RowFeature::Weights, RowFeature::Clusters],
+    )?;
     let censored: Vec<bool> = data.events().iter().map(|e| !e).collect();
     let reverse = kaplan_meier(&SurvivalData::new(data.times(), &censored)?, config)?;
     Ok(FollowUp {

@@ -129,11 +129,11 @@ pub use cox::{
     Concordance, CoxConfig, CoxFit, CoxWarning, HazardRatio, Ties, TimeTransform, Zph, ZphConfig,
     cox_ph,
 };
-pub use data::SurvivalData;
+pub use data::{RowFeature, SurvivalData};
 pub use error::SurvivalError;
 pub use followup::{FollowUp, median_follow_up};
 pub use groups::Groups;
-pub use km::{KmConfig, KmCurve, KmStep, kaplan_meier, kaplan_meier_by_group};
+pub use km::{KmConfig, KmCurve, KmStep, WeightedCounts, kaplan_meier, kaplan_meier_by_group};
 pub use logrank::{LogRank, LogRankConfig, Trend, log_rank};
 pub use permutation::{
     PermutationConfig, PermutationMethod, PermutationTest, permutation_log_rank,

@@ -7,7 +7,7 @@
 //! times and k groups.
 
 use crate::chisq::ChiSquareTest;
-use crate::data::SurvivalData;
+use crate::data::{RowFeature, SurvivalData};
 use crate::error::SurvivalError;
 use crate::linalg;
 use crate::order::{Cells, Tally};
@@ -122,6 +122,11 @@ pub struct Trend {
 /// assert!(test.p_value > 0.0 && test.p_value < 0.1);
 /// ```
 pub fn log_rank(data: &SurvivalData, config: &LogRankConfig) -> Result<LogRank, SurvivalError> {
+    // R's survdiff takes neither (start, stop] rows nor weights.
+    data.refuse(
+        "log-rank test",
+        &[RowFeature::Entry, RowFeature::Weights, RowFeature::Clusters],
+    )?;
     config.check()?;
     let groups = data.require_groups()?;
     let k = data.n_groups();

@@ -25,7 +25,7 @@
 //! tree and the Monte Carlo shuffles scores in place, neither allocating per
 //! relabelling.
 
-use crate::data::SurvivalData;
+use crate::data::{RowFeature, SurvivalData};
 use crate::error::SurvivalError;
 use crate::linalg;
 use crate::logrank::LogRankConfig;
@@ -142,6 +142,10 @@ pub fn permutation_log_rank(
     data: &SurvivalData,
     config: &PermutationConfig,
 ) -> Result<PermutationTest, SurvivalError> {
+    data.refuse(
+        "permutation log-rank test",
+        &[RowFeature::Entry, RowFeature::Weights, RowFeature::Clusters],
+    )?;
     config.log_rank.check()?;
     let groups = data.require_groups()?;
     let k = data.n_groups();

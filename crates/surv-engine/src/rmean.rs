@@ -60,8 +60,8 @@ impl KmCurve {
         for i in (0..k).rev() {
             let right = if i + 1 < k { self.time[i + 1] } else { tau };
             area_after += self.survival[i] * (right - self.time[i]);
-            let (n, d) = (self.n_risk[i] as f64, self.n_event[i] as f64);
-            if self.n_event[i] > 0 && self.n_risk[i] > self.n_event[i] {
+            let (n, d) = self.risk_and_events(i);
+            if d > 0.0 && n > d {
                 variance += area_after * area_after * d / (n * (n - d));
             }
         }

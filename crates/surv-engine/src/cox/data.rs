@@ -21,6 +21,30 @@ pub(crate) struct CoxData {
     pub strata: Vec<usize>,
     /// Start of each run of equal times within a stratum, and `n` last.
     pub tie_runs: Vec<usize>,
+    /// Case weight of each sorted row; `None` when all are 1.
+    pub weight: Option<Vec<f64>>,
+    /// With entry times: when each sorted row joins its risk sets.
+    pub entry: Option<Entry>,
+    /// With clusters: the dense cluster code of each sorted row.
+    pub cluster: Option<Clusters>,
+}
+
+/// Entry times of `(start, stop]` rows, laid out for a walk from the latest
+/// time back: a row leaves the risk sets once the walk reaches its start.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    /// Entry time of each sorted row (after R's merging of near-tied times).
+    pub start: Vec<f64>,
+    /// Sorted rows, each stratum's (the same ranges as `strata`) ordered by
+    /// entry from the latest back.
+    pub by_start: Vec<u32>,
+}
+
+/// Cluster codes of the sorted rows, renumbered `0..count`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Clusters {
+    pub code: Vec<u32>,
+    pub count: usize,
 }
 
 impl CoxData {
@@ -79,7 +103,14 @@ impl CoxData {
         for w in starts.windows(2) {
             keys[w[0]..w[1]].reverse();
         }
-        order::merge_near_ties(&mut keys, &starts);
+        // Entry times travel in the sorted order.
+        let mut entry_start: Option<Vec<f64>> = data
+            .entry()
+            .map(|e| keyed.iter().map(|&(_, i)| e[i as usize]).collect());
+        match entry_start.as_mut() {
+            Some(start) => order::merge_near_ties_with_entries(&mut keys, &starts, start),
+            None => order::merge_near_ties(&mut keys, &starts),
+        }
         for w in starts.windows(2) {
             keys[w[0]..w[1]].reverse();
         }
@@ -123,6 +154,25 @@ impl CoxData {
             }
         }
         tie_runs.push(n);
+        let weight = data
+            .weights()
+            .map(|w| keyed.iter().map(|&(_, i)| w[i as usize]).collect());
+        let entry = entry_start.map(|start| {
+            let mut by_start: Vec<u32> = (0..n as u32).collect();
+            for w in starts.windows(2) {
+                by_start[w[0]..w[1]]
+                    .sort_unstable_by(|&a, &b| start[b as usize].total_cmp(&start[a as usize]));
+            }
+            Entry { start, by_start }
+        });
+        let cluster = data.clusters().map(|codes| {
+            let sorted: Vec<u32> = keyed.iter().map(|&(_, i)| codes[i as usize]).collect();
+            let (dense, count) = order::dense_strata(&sorted);
+            Clusters {
+                code: dense.into_owned(),
+                count,
+            }
+        });
         let mut strata = starts;
         strata.dedup();
         Ok(CoxData {
@@ -132,11 +182,26 @@ impl CoxData {
             time,
             strata,
             tie_runs,
+            weight,
+            entry,
+            cluster,
         })
     }
 
     /// Number of rows.
     pub(crate) fn n(&self) -> usize {
         self.event.len()
+    }
+
+    /// The weight of sorted row `i`.
+    #[inline]
+    pub(crate) fn weight_of(&self, i: usize) -> f64 {
+        self.weight.as_ref().map_or(1.0, |w| w[i])
+    }
+
+    /// Whether the rows are plain right-censored, unweighted, unclustered
+    /// data, as the estimators that read the layout without those assume.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.weight.is_none() && self.entry.is_none() && self.cluster.is_none()
     }
 }

@@ -22,7 +22,8 @@ pub(crate) struct Evaluation {
 
 /// Buffers reused across evaluations so an iteration allocates nothing per row.
 pub(crate) struct Workspace {
-    risk: Vec<f64>,
+    /// w·exp(xβ) of each sorted row, as the last walk left it.
+    pub(crate) risk: Vec<f64>,
     eta: Vec<f64>,
 }
 
@@ -39,12 +40,27 @@ impl Workspace {
 pub(crate) struct EventTime<'a> {
     /// First sorted row of the tie group.
     pub start: usize,
+    /// One past its last sorted row.
+    pub end: usize,
     /// Its contribution to ℓ.
     pub loglik: f64,
-    /// Its contribution to U: Σ x over the events less the risk-set means.
+    /// Its contribution to U: Σ w·x over the events less the risk-set means.
     pub score: &'a [f64],
     /// Its contribution to I, lower triangle of a row-major p × p matrix.
     pub information: &'a [f64],
+    /// The hazard increment Σₖ hₖ (Efron's d steps, or Breslow's one), with
+    /// hₖ the death weight of the step over its risk-set denominator.
+    pub hazard: f64,
+    /// Σₖ hₖ·x̄ₖ, the hazard-weighted risk-set means.
+    pub hazard_mean: &'a [f64],
+    /// Σₖ (k/d)·hₖ: the part of the hazard a dying row is not at risk for
+    /// under Efron's method (0 under Breslow's).
+    pub efron_hazard: f64,
+    /// Σₖ (k/d)·hₖ·x̄ₖ.
+    pub efron_hazard_mean: &'a [f64],
+    /// The mean a dying row's covariates are compared with: the average of
+    /// the d steps' means (the one mean under Breslow's).
+    pub event_mean: &'a [f64],
 }
 
 /// Evaluates ℓ, U and I at `beta`.
@@ -80,8 +96,28 @@ pub(crate) fn evaluate(
     }
 }
 
+/// The risk-set sums S0 = Σ w·r, S1 = Σ w·r·x, S2 = Σ w·r·x·xᵀ (lower
+/// triangle), with the number of rows in the set.
+struct RiskSet {
+    s0: f64,
+    s1: Vec<f64>,
+    s2: Vec<f64>,
+    rows: usize,
+}
+
+impl RiskSet {
+    fn clear(&mut self) {
+        self.s0 = 0.0;
+        self.s1.iter_mut().for_each(|v| *v = 0.0);
+        self.s2.iter_mut().for_each(|v| *v = 0.0);
+        self.rows = 0;
+    }
+}
+
 /// Walks the event times at `beta`, from the latest back within each stratum,
-/// handing each one's contributions to `visit`.
+/// handing each one's contributions to `visit`. Rows join the risk sets at
+/// their time and, with entry times, leave them once the walk reaches their
+/// entry.
 pub(crate) fn for_each_event_time(
     data: &CoxData,
     beta: &[f64],
@@ -93,24 +129,53 @@ pub(crate) fn for_each_event_time(
     for (i, row) in data.x.chunks_exact(p).enumerate() {
         let eta: f64 = row.iter().zip(beta).map(|(x, b)| x * b).sum();
         work.eta[i] = eta;
-        work.risk[i] = eta.exp();
+        work.risk[i] = eta.exp() * data.weight_of(i);
     }
-    let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+    let mut set = RiskSet {
+        s0: 0.0,
+        s1: vec![0.0; p],
+        s2: vec![0.0; p * p],
+        rows: 0,
+    };
     let (mut a1, mut a2) = (vec![0.0; p], vec![0.0; p * p]);
     let (mut score, mut information) = (vec![0.0; p], vec![0.0; p * p]);
     let mut mean = vec![0.0; p];
+    let (mut hazard_mean, mut efron_hazard_mean, mut event_mean) =
+        (vec![0.0; p], vec![0.0; p], vec![0.0; p]);
     let mut next_stratum = 0;
+    // With entry times, the next row (in `by_start`) to leave the risk set.
+    let mut leaving = 0;
     for run in data.tie_runs.windows(2) {
         let (start, end) = (run[0], run[1]);
         if start == data.strata[next_stratum] {
             // A new stratum: its risk sets start empty.
-            s0 = 0.0;
-            s1.iter_mut().for_each(|v| *v = 0.0);
-            s2.iter_mut().for_each(|v| *v = 0.0);
+            set.clear();
+            leaving = start;
             next_stratum += 1;
         }
+        if let Some(entry) = &data.entry {
+            // Rows entering at or after this time are no longer at risk.
+            let t = data.time[start];
+            let stratum_end = data.strata[next_stratum];
+            while leaving < stratum_end && entry.start[entry.by_start[leaving] as usize] >= t {
+                let i = entry.by_start[leaving] as usize;
+                set.s0 -= work.risk[i];
+                add_outer(
+                    &mut set.s1,
+                    &mut set.s2,
+                    -work.risk[i],
+                    &data.x[i * p..(i + 1) * p],
+                );
+                set.rows -= 1;
+                leaving += 1;
+            }
+            if set.rows == 0 {
+                // Exactly empty, not the rounding left by the subtractions.
+                set.clear();
+            }
+        }
         let mut deaths = 0usize;
-        let mut a0 = 0.0;
+        let (mut a0, mut death_weight) = (0.0, 0.0);
         let mut loglik = 0.0;
         a1.iter_mut().for_each(|v| *v = 0.0);
         a2.iter_mut().for_each(|v| *v = 0.0);
@@ -122,56 +187,75 @@ pub(crate) fn for_each_event_time(
             let r = work.risk[i];
             let x = &data.x[i * p..(i + 1) * p];
             if data.event[i] {
+                let w = data.weight_of(i);
                 deaths += 1;
+                death_weight += w;
                 a0 += r;
                 add_outer(&mut a1, &mut a2, r, x);
-                loglik += work.eta[i];
+                loglik += w * work.eta[i];
                 for (u, xj) in score.iter_mut().zip(x) {
-                    *u += xj;
+                    *u += w * xj;
                 }
             } else {
-                s0 += r;
-                add_outer(&mut s1, &mut s2, r, x);
+                set.s0 += r;
+                add_outer(&mut set.s1, &mut set.s2, r, x);
             }
         }
-        if deaths > 0 {
-            s0 += a0;
-            for (s, a) in s1.iter_mut().zip(&a1) {
-                *s += a;
-            }
-            for (s, a) in s2.iter_mut().zip(&a2) {
-                *s += a;
-            }
-        }
+        set.rows += end - start;
         if deaths == 0 {
             continue;
         }
+        set.s0 += a0;
+        for (s, a) in set.s1.iter_mut().zip(&a1) {
+            *s += a;
+        }
+        for (s, a) in set.s2.iter_mut().zip(&a2) {
+            *s += a;
+        }
         let d = deaths as f64;
-        // Breslow: the d events share one risk set, counted d times.
+        // Breslow: the d events share one risk set, weighted by their total
+        // weight; Efron: d steps, each carrying the mean death weight.
         let (tied_steps, multiplicity) = match ties {
-            Ties::Efron if deaths > 1 => (deaths, 1.0),
-            _ => (1, d),
+            Ties::Efron if deaths > 1 => (deaths, death_weight / d),
+            _ => (1, death_weight),
         };
+        let mut hazard = 0.0;
+        let mut efron_hazard = 0.0;
+        hazard_mean.iter_mut().for_each(|v| *v = 0.0);
+        efron_hazard_mean.iter_mut().for_each(|v| *v = 0.0);
+        event_mean.iter_mut().for_each(|v| *v = 0.0);
         for k in 0..tied_steps {
             let f = if tied_steps > 1 { k as f64 / d } else { 0.0 };
-            let denom = s0 - f * a0;
+            let denom = set.s0 - f * a0;
             loglik -= multiplicity * denom.ln();
+            let h = multiplicity / denom;
+            hazard += h;
+            efron_hazard += f * h;
             for j in 0..p {
-                mean[j] = (s1[j] - f * a1[j]) / denom;
+                mean[j] = (set.s1[j] - f * a1[j]) / denom;
                 score[j] -= multiplicity * mean[j];
+                hazard_mean[j] += h * mean[j];
+                efron_hazard_mean[j] += f * h * mean[j];
+                event_mean[j] += mean[j] / tied_steps as f64;
             }
             for j in 0..p {
                 for l in 0..=j {
-                    let second = (s2[j * p + l] - f * a2[j * p + l]) / denom;
+                    let second = (set.s2[j * p + l] - f * a2[j * p + l]) / denom;
                     information[j * p + l] += multiplicity * (second - mean[j] * mean[l]);
                 }
             }
         }
         visit(EventTime {
             start,
+            end,
             loglik,
             score: &score,
             information: &information,
+            hazard,
+            hazard_mean: &hazard_mean,
+            efron_hazard,
+            efron_hazard_mean: &efron_hazard_mean,
+            event_mean: &event_mean,
         });
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod concordance;
 pub(crate) mod data;
 pub(crate) mod likelihood;
 mod newton;
+mod robust;
 mod zph;
 
 use std::sync::Arc;
@@ -189,16 +190,24 @@ pub struct CoxFit {
     pub conf_level: f64,
     /// Coefficients (log hazard ratios).
     pub coef: Vec<f64>,
-    /// Their standard errors, √diag(variance).
+    /// Their model-based standard errors, √diag of the inverse information
+    /// (R's `se(coef)`).
     pub std_err: Vec<Option<f64>>,
-    /// Wald z statistics, coef / std_err.
+    /// With a robust variance (clusters, or non-integer case weights, as R
+    /// decides), its standard errors (R's `robust se`); `None` otherwise.
+    pub robust_std_err: Option<Vec<Option<f64>>>,
+    /// Wald z statistics, coef over the robust standard error when there is
+    /// one, else over the model-based one (as `summary.coxph`).
     pub z: Vec<Option<f64>>,
     /// Two-sided p-values of `z`.
     pub p_value: Vec<Option<f64>>,
     /// Hazard ratios with confidence intervals at `conf_level`.
     pub hazard_ratio: Vec<HazardRatio>,
-    /// The variance matrix (inverse information at the estimate), row-major.
+    /// The variance matrix, row-major: the robust one when there is one (R's
+    /// `fit$var`), else the inverse information at the estimate.
     pub variance: Vec<Option<f64>>,
+    /// With a robust variance, the model-based one (R's `naive.var`).
+    pub naive_variance: Option<Vec<Option<f64>>>,
     /// Log partial likelihood at β = 0.
     pub loglik_null: f64,
     /// Log partial likelihood at the estimate.
@@ -207,10 +216,14 @@ pub struct CoxFit {
     pub iterations: usize,
     /// Likelihood-ratio test, 2(ℓ − ℓ₀).
     pub lr_test: ChiSquareTest,
-    /// Wald test, βᵀ variance⁻¹ β; `None` when the variance matrix is singular.
+    /// Wald test, βᵀ variance⁻¹ β (the robust variance when there is one);
+    /// `None` when the variance matrix is singular.
     pub wald_test: Option<ChiSquareTest>,
     /// Score (log-rank) test at β = 0.
     pub score_test: ChiSquareTest,
+    /// With a robust variance, the robust score test at β = 0 (R's
+    /// `rscore`); `None` otherwise or when its variance is singular.
+    pub robust_score_test: Option<ChiSquareTest>,
     /// Harrell's concordance of the linear predictor with survival.
     pub concordance: Concordance,
     /// What R would warn about.
@@ -261,7 +274,9 @@ pub fn cox_ph(
         .map(|row| row.iter().zip(&result.coef).map(|(x, b)| x * b).sum())
         .collect();
     let concordance = concordance::concordance(&data, &eta);
-    assemble(
+    let robust = uses_robust_variance(&data)
+        .then(|| robust_variance(&data, &result.coef, &result.variance, config, &mut work));
+    let mut fit = assemble(
         result,
         Counts {
             n: data.n(),
@@ -270,8 +285,62 @@ pub fn cox_ph(
         concordance,
         config,
         z_level,
-        Some(Layout(Arc::new(data))),
+        None,
+    )?;
+    if let Some(robust) = robust {
+        fit.use_robust(robust, config, z_level);
+    }
+    fit.layout = Some(Layout(Arc::new(data)));
+    Ok(fit)
+}
+
+/// R's choice: a robust variance with clusters, or with case weights that
+/// are not all whole numbers (then each row is its own cluster).
+fn uses_robust_variance(data: &CoxData) -> bool {
+    data.cluster.is_some()
+        || data
+            .weight
+            .as_ref()
+            .is_some_and(|w| w.iter().any(|v| v.fract() != 0.0))
+}
+
+/// The robust variance at the estimate and the robust score test at β = 0.
+struct Robust {
+    variance: Vec<f64>,
+    score_test: Option<ChiSquareTest>,
+}
+
+fn robust_variance(
+    data: &CoxData,
+    coef: &[f64],
+    naive: &[f64],
+    config: &CoxConfig,
+    work: &mut Workspace,
+) -> Robust {
+    let p = data.p;
+    let (scores, _) = robust::cluster_scores(data, coef, config.ties, work);
+    let variance = robust::sandwich(naive, &robust::cross_product(&scores, p), p);
+    let (null_scores, _) = robust::cluster_scores(data, &vec![0.0; p], config.ties, work);
+    let mut u = vec![0.0; p];
+    for row in null_scores.chunks_exact(p) {
+        for (s, v) in u.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    let score_test = Cholesky::new(
+        &robust::cross_product(&null_scores, p),
+        p,
+        config.toler_chol,
     )
+    .map(|f| {
+        let s = f.solve(&u);
+        u.iter().zip(&s).map(|(a, b)| a * b).sum::<f64>()
+    })
+    .and_then(|w| ChiSquareTest::new(w, p, "robust score statistic").ok());
+    Robust {
+        variance,
+        score_test,
+    }
 }
 
 /// Subjects and events of a fit.
@@ -301,9 +370,7 @@ pub(crate) fn assemble(
     } = result;
     let p = coef.len();
     let finite = |x: f64| x.is_finite().then_some(x);
-    let std_err: Vec<Option<f64>> = (0..p)
-        .map(|j| finite(var[j * p + j].sqrt()).filter(|s| *s > 0.0))
-        .collect();
+    let std_err = std_errors(&var, p);
 
     let mut warnings = Vec::new();
     if !converged {
@@ -322,31 +389,12 @@ pub(crate) fn assemble(
         }
     }
 
-    let wald_test = Cholesky::new(&var, p, config.toler_chol)
-        .map(|f| {
-            let s = f.solve(&coef);
-            coef.iter().zip(&s).map(|(a, b)| a * b).sum::<f64>()
-        })
-        .and_then(|w| ChiSquareTest::new(w, p, "Wald statistic").ok());
-    let normal = Normal::standard();
-    let z: Vec<Option<f64>> = coef
-        .iter()
-        .zip(&std_err)
-        .map(|(b, s)| s.and_then(|s| finite(b / s)))
-        .collect();
-    let p_value = z
-        .iter()
-        .map(|z| z.map(|z| 2.0 * normal.cdf(-z.abs())))
-        .collect();
-    let hazard_ratio = coef
-        .iter()
-        .zip(&std_err)
-        .map(|(&b, s)| HazardRatio {
-            hr: finite(b.exp()),
-            lower: s.and_then(|s| finite((b - z_level * s).exp())),
-            upper: s.and_then(|s| finite((b + z_level * s).exp())),
-        })
-        .collect();
+    let Inference {
+        z,
+        p_value,
+        hazard_ratio,
+        wald_test,
+    } = Inference::of(&coef, &var, &std_err, config, z_level);
     Ok(CoxFit {
         n: counts.n,
         n_events: counts.n_events,
@@ -359,11 +407,14 @@ pub(crate) fn assemble(
         )?,
         wald_test,
         score_test: ChiSquareTest::new(score_stat, p, "score statistic")?,
+        robust_score_test: None,
         z,
         p_value,
         hazard_ratio,
         std_err,
+        robust_std_err: None,
         variance: var.into_iter().map(finite).collect(),
+        naive_variance: None,
         coef,
         loglik_null,
         loglik: current.loglik,
@@ -372,4 +423,95 @@ pub(crate) fn assemble(
         warnings,
         layout,
     })
+}
+
+/// What follows from the coefficients and the variance the tests use.
+struct Inference {
+    z: Vec<Option<f64>>,
+    p_value: Vec<Option<f64>>,
+    hazard_ratio: Vec<HazardRatio>,
+    wald_test: Option<ChiSquareTest>,
+}
+
+impl Inference {
+    fn of(
+        coef: &[f64],
+        var: &[f64],
+        std_err: &[Option<f64>],
+        config: &CoxConfig,
+        z_level: f64,
+    ) -> Inference {
+        let p = coef.len();
+        let finite = |x: f64| x.is_finite().then_some(x);
+        let wald_test = Cholesky::new(var, p, config.toler_chol)
+            .map(|f| {
+                let s = f.solve(coef);
+                coef.iter().zip(&s).map(|(a, b)| a * b).sum::<f64>()
+            })
+            .and_then(|w| ChiSquareTest::new(w, p, "Wald statistic").ok());
+        let normal = Normal::standard();
+        let z: Vec<Option<f64>> = coef
+            .iter()
+            .zip(std_err)
+            .map(|(b, s)| s.and_then(|s| finite(b / s)))
+            .collect();
+        let p_value = z
+            .iter()
+            .map(|z| z.map(|z| 2.0 * normal.cdf(-z.abs())))
+            .collect();
+        let hazard_ratio = coef
+            .iter()
+            .zip(std_err)
+            .map(|(&b, s)| HazardRatio {
+                hr: finite(b.exp()),
+                lower: s.and_then(|s| finite((b - z_level * s).exp())),
+                upper: s.and_then(|s| finite((b + z_level * s).exp())),
+            })
+            .collect();
+        Inference {
+            z,
+            p_value,
+            hazard_ratio,
+            wald_test,
+        }
+    }
+}
+
+/// √diag of a p × p variance, `None` where not a positive finite number.
+fn std_errors(var: &[f64], p: usize) -> Vec<Option<f64>> {
+    (0..p)
+        .map(|j| Some(var[j * p + j].sqrt()).filter(|s| s.is_finite() && *s > 0.0))
+        .collect()
+}
+
+impl CoxFit {
+    /// Switches the tests and intervals to the robust variance, keeping the
+    /// model-based one beside it, as `summary.coxph` reports a clustered fit.
+    fn use_robust(&mut self, robust: Robust, config: &CoxConfig, z_level: f64) {
+        let p = self.coef.len();
+        let robust_std_err = std_errors(&robust.variance, p);
+        let Inference {
+            z,
+            p_value,
+            hazard_ratio,
+            wald_test,
+        } = Inference::of(
+            &self.coef,
+            &robust.variance,
+            &robust_std_err,
+            config,
+            z_level,
+        );
+        self.z = z;
+        self.p_value = p_value;
+        self.hazard_ratio = hazard_ratio;
+        self.wald_test = wald_test;
+        self.robust_score_test = robust.score_test;
+        self.robust_std_err = Some(robust_std_err);
+        let finite = |x: f64| x.is_finite().then_some(x);
+        self.naive_variance = Some(std::mem::replace(
+            &mut self.variance,
+            robust.variance.into_iter().map(finite).collect(),
+        ));
+    }
 }

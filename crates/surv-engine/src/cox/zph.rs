@@ -12,7 +12,7 @@ use super::CoxFit;
 use super::data::CoxData;
 use super::likelihood::{Workspace, for_each_event_time};
 use crate::chisq::ChiSquareTest;
-use crate::data::SurvivalData;
+use crate::data::{RowFeature, SurvivalData};
 use crate::error::SurvivalError;
 use crate::km::{KmConfig, kaplan_meier};
 
@@ -105,7 +105,18 @@ impl CoxFit {
     /// `cox.zph(fit, transform)`: on the data the fit was computed from.
     pub fn zph(&self, config: &ZphConfig) -> Result<Zph, SurvivalError> {
         match &self.layout {
-            Some(layout) => zph(self, &layout.0, config.transform),
+            // The test is written for plain right-censored, unweighted rows.
+            Some(layout) if layout.0.is_plain() => zph(self, &layout.0, config.transform),
+            Some(layout) => Err(SurvivalError::Unsupported {
+                estimator: "proportional-hazards test",
+                feature: if layout.0.entry.is_some() {
+                    RowFeature::Entry
+                } else if layout.0.weight.is_some() {
+                    RowFeature::Weights
+                } else {
+                    RowFeature::Clusters
+                },
+            }),
             // A fit pooled from sites has no rows to test.
             None => Err(SurvivalError::InvalidParameter {
                 name: "zph",

@@ -113,6 +113,39 @@ pub(crate) fn merge_near_ties(keys: &mut [u64], offsets: &[usize]) {
     }
 }
 
+/// As [`merge_near_ties`], for `(entry, exit]` rows: near ties are found over
+/// the exits and the entries together (as R's `aeqSurv` treats start and stop
+/// alike), and both are rewritten. Negative entries, before every exit, are
+/// left as they are.
+pub(crate) fn merge_near_ties_with_entries(
+    keys: &mut [u64],
+    offsets: &[usize],
+    entries: &mut [f64],
+) {
+    let mut entry_keys: Vec<u64> = entries
+        .iter()
+        .filter(|t| **t >= 0.0)
+        .map(|&t| key(t, false))
+        .collect();
+    entry_keys.sort_unstable();
+    let fix = {
+        let mut buckets: Vec<&[u64]> = offsets.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+        buckets.push(&entry_keys);
+        TimeFix::find(&buckets)
+    };
+    if let Some(fix) = fix {
+        for w in offsets.windows(2) {
+            fix.rewrite(&mut keys[w[0]..w[1]]);
+        }
+        for t in entries.iter_mut().filter(|t| **t >= 0.0) {
+            let bits = (*t + 0.0).to_bits();
+            if let Ok(m) = fix.moves.binary_search_by_key(&bits, |&(raw, _)| raw) {
+                *t = f64::from_bits(fix.moves[m].1);
+            }
+        }
+    }
+}
+
 /// R's tolerance for times that are "the same" (`sqrt(.Machine$double.eps)`).
 pub(crate) const TIME_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use crate::error::SurvivalError;
 use dense::{Dense, DenseWalk};
 use keys::{Buckets, Merge};
-pub(crate) use keys::{is_event, key, merge_near_ties, time_of};
+pub(crate) use keys::{is_event, key, merge_near_ties, merge_near_ties_with_entries, time_of};
 
 /// What one cell holds at one time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -520,3 +520,43 @@ pub mod finite {
         }
     }
 }
+
+/// A numeric CSV with a header: column name → values.
+pub struct Table {
+    pub names: Vec<String>,
+    pub columns: Vec<Vec<f64>>,
+}
+
+impl Table {
+    pub fn read(relative: &str) -> Table {
+        let path = golden_dir().join(relative);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut lines = text.lines();
+        let names: Vec<String> = lines
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let mut columns = vec![Vec::new(); names.len()];
+        for (i, line) in lines.enumerate() {
+            for (j, cell) in line.split(',').enumerate() {
+                let v = cell
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{}:{}: `{cell}`", path.display(), i + 2));
+                columns[j].push(v);
+            }
+        }
+        Table { names, columns }
+    }
+
+    pub fn column(&self, name: &str) -> &[f64] {
+        let j = self
+            .names
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| panic!("no column {name}"));
+        &self.columns[j]
+    }
+}

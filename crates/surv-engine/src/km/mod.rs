@@ -1,8 +1,12 @@
 //! The Kaplan-Meier product-limit estimator, as R's `survfit` computes it for
-//! right-censored data.
+//! right-censored data, and (module `counting`) for `(start, stop]` rows and
+//! case weights.
+
+mod counting;
+mod jackknife;
 
 use crate::confint::{self, ConfType};
-use crate::data::SurvivalData;
+use crate::data::{RowFeature, SurvivalData};
 use crate::error::SurvivalError;
 use crate::order::{Cells, Tally};
 
@@ -77,10 +81,26 @@ pub struct KmCurve {
     pub cumhaz: Vec<f64>,
     /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's `std.chaz`).
     pub std_err_cumhaz: Vec<f64>,
+    /// With case weights, the weighted counts R reports (`n_risk`, `n_event`
+    /// and `n_censor` above stay counts of rows); `None` without weights.
+    pub weighted: Option<WeightedCounts>,
     /// The interval's transformation.
     pub conf_type: ConfType,
     /// The interval's confidence level.
     pub conf_level: f64,
+}
+
+/// Weighted counts at each step of a curve fitted with case weights: sums of
+/// the weights of the rows at risk, dying and censored.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct WeightedCounts {
+    /// Weight at risk just before each time.
+    pub n_risk: Vec<f64>,
+    /// Weight of the events at each time.
+    pub n_event: Vec<f64>,
+    /// Weight of the censorings at each time.
+    pub n_censor: Vec<f64>,
 }
 
 /// Fits one Kaplan-Meier curve to all rows of `data`, pooling any groups and
@@ -93,7 +113,11 @@ pub struct KmCurve {
 /// assert_eq!(curve.survival, [2.0 / 3.0, 2.0 / 3.0, 0.0]);
 /// ```
 pub fn kaplan_meier(data: &SurvivalData, config: &KmConfig) -> Result<KmCurve, SurvivalError> {
+    data.refuse("Kaplan-Meier estimator", &[RowFeature::Clusters])?;
     let z = confint::z_for_level(config.conf_level)?;
+    if data.entry().is_some() || data.weights().is_some() {
+        return Ok(counting::curves(data, |_| 0, 1, config, z).remove(0));
+    }
     let cells = Cells::new(data.times(), data.events(), |_| 0, 1);
     Ok(from_cell(&cells, 0, config, z))
 }
@@ -114,9 +138,19 @@ pub fn kaplan_meier_by_group(
     data: &SurvivalData,
     config: &KmConfig,
 ) -> Result<Vec<KmCurve>, SurvivalError> {
+    data.refuse("Kaplan-Meier estimator", &[RowFeature::Clusters])?;
     let groups = data.require_groups()?;
     let z = confint::z_for_level(config.conf_level)?;
     let n_groups = data.n_groups();
+    if data.entry().is_some() || data.weights().is_some() {
+        return Ok(counting::curves(
+            data,
+            |i| groups[i] as usize,
+            n_groups,
+            config,
+            z,
+        ));
+    }
     let cells = Cells::new(
         data.times(),
         data.events(),
@@ -131,26 +165,9 @@ pub fn kaplan_meier_by_group(
 /// Builds the curve of one cell.
 fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
     let n = cells.size(cell);
-    let steps = cells.distinct_bound(cell);
-    let mut curve = KmCurve {
-        n,
-        n_events: 0,
-        time: Vec::with_capacity(steps),
-        n_risk: Vec::with_capacity(steps),
-        n_event: Vec::with_capacity(steps),
-        n_censor: Vec::with_capacity(steps),
-        survival: Vec::with_capacity(steps),
-        std_err: Vec::with_capacity(steps),
-        std_err_log: Vec::with_capacity(steps),
-        lower: Vec::with_capacity(steps),
-        upper: Vec::with_capacity(steps),
-        cumhaz: Vec::with_capacity(steps),
-        std_err_cumhaz: Vec::with_capacity(steps),
-        conf_type: config.conf_type,
-        conf_level: config.conf_level,
-    };
-    let (mut survival, mut greenwood, mut hazard, mut hazard_var) =
-        (1.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let mut curve = KmCurve::empty(n, config, false);
+    curve.reserve(cells.distinct_bound(cell));
+    let mut state = Step::start();
     let mut at_risk = n;
     let mut walk = cells.walk(cell, 1);
     let mut tally = [Tally::default()];
@@ -159,36 +176,120 @@ fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
             events: deaths,
             censored,
         } = tally[0];
-        if deaths > 0 {
-            let (nr, d) = (at_risk as f64, deaths as f64);
-            survival *= (nr - d) / nr;
-            greenwood += if at_risk > deaths {
+        state.advance(at_risk as f64, deaths as f64);
+        curve.push(t, at_risk, deaths, censored, &state, config, z);
+        at_risk -= deaths + censored;
+    }
+    curve
+}
+
+/// The running products and sums of a walk along the times.
+pub(super) struct Step {
+    survival: f64,
+    greenwood: f64,
+    hazard: f64,
+    hazard_var: f64,
+}
+
+impl Step {
+    pub(super) fn start() -> Step {
+        Step {
+            survival: 1.0,
+            greenwood: 0.0,
+            hazard: 0.0,
+            hazard_var: 0.0,
+        }
+    }
+
+    /// One time with `deaths` (weighted or not) out of `at_risk`.
+    #[inline]
+    pub(super) fn advance(&mut self, at_risk: f64, deaths: f64) {
+        if deaths > 0.0 {
+            let (nr, d) = (at_risk, deaths);
+            self.survival *= (nr - d) / nr;
+            self.greenwood += if nr > d {
                 d / (nr * (nr - d))
             } else {
                 f64::INFINITY
             };
-            hazard += d / nr;
-            hazard_var += d / (nr * nr);
+            self.hazard += d / nr;
+            self.hazard_var += d / (nr * nr);
         }
-        let se_log = greenwood.sqrt();
-        let (lower, upper) = confint::bounds(config.conf_type, z, survival, se_log);
-        curve.time.push(t);
-        curve.n_risk.push(at_risk);
-        curve.n_event.push(deaths);
-        curve.n_censor.push(censored);
-        curve.survival.push(survival);
-        curve.std_err_log.push(se_log.is_finite().then_some(se_log));
-        curve
-            .std_err
-            .push((survival > 0.0 && se_log.is_finite()).then_some(survival * se_log));
-        curve.lower.push(lower);
-        curve.upper.push(upper);
-        curve.cumhaz.push(hazard);
-        curve.std_err_cumhaz.push(hazard_var.sqrt());
-        curve.n_events += deaths;
-        at_risk -= deaths + censored;
     }
-    curve
+
+    /// Replaces the Greenwood variances by others (of log S and of Λ).
+    pub(super) fn set_variances(&mut self, log_survival: f64, hazard: f64) {
+        self.greenwood = log_survival;
+        self.hazard_var = hazard;
+    }
+}
+
+impl KmCurve {
+    /// A curve of `n` rows without steps yet.
+    pub(super) fn empty(n: usize, config: &KmConfig, weighted: bool) -> KmCurve {
+        KmCurve {
+            n,
+            n_events: 0,
+            time: Vec::new(),
+            n_risk: Vec::new(),
+            n_event: Vec::new(),
+            n_censor: Vec::new(),
+            survival: Vec::new(),
+            std_err: Vec::new(),
+            std_err_log: Vec::new(),
+            lower: Vec::new(),
+            upper: Vec::new(),
+            cumhaz: Vec::new(),
+            std_err_cumhaz: Vec::new(),
+            weighted: weighted.then(WeightedCounts::default),
+            conf_type: config.conf_type,
+            conf_level: config.conf_level,
+        }
+    }
+
+    fn reserve(&mut self, steps: usize) {
+        self.time.reserve(steps);
+        self.n_risk.reserve(steps);
+        self.n_event.reserve(steps);
+        self.n_censor.reserve(steps);
+        self.survival.reserve(steps);
+        self.std_err.reserve(steps);
+        self.std_err_log.reserve(steps);
+        self.lower.reserve(steps);
+        self.upper.reserve(steps);
+        self.cumhaz.reserve(steps);
+        self.std_err_cumhaz.reserve(steps);
+    }
+
+    /// Appends the step at `t` from the walk's `state` after it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub(super) fn push(
+        &mut self,
+        t: f64,
+        at_risk: usize,
+        deaths: usize,
+        censored: usize,
+        state: &Step,
+        config: &KmConfig,
+        z: f64,
+    ) {
+        let se_log = state.greenwood.sqrt();
+        let (lower, upper) = confint::bounds(config.conf_type, z, state.survival, se_log);
+        self.time.push(t);
+        self.n_risk.push(at_risk);
+        self.n_event.push(deaths);
+        self.n_censor.push(censored);
+        self.survival.push(state.survival);
+        self.std_err_log.push(se_log.is_finite().then_some(se_log));
+        self.std_err
+            .push((state.survival > 0.0 && se_log.is_finite()).then_some(state.survival * se_log));
+        self.lower.push(lower);
+        self.upper.push(upper);
+        self.cumhaz.push(state.hazard);
+        self.std_err_cumhaz.push(state.hazard_var.sqrt());
+        self.n_events += deaths;
+    }
 }
 
 /// One row of a curve, as a row of R's `summary(fit, censored = TRUE)`.
@@ -234,6 +335,15 @@ impl KmCurve {
             lower: self.lower[i],
             upper: self.upper[i],
         })
+    }
+
+    /// At risk and events at step `i`, weighted when the curve has weights:
+    /// the counts its variances are made of.
+    pub(crate) fn risk_and_events(&self, i: usize) -> (f64, f64) {
+        match &self.weighted {
+            Some(w) => (w.n_risk[i], w.n_event[i]),
+            None => (self.n_risk[i] as f64, self.n_event[i] as f64),
+        }
     }
 
     /// Number of steps (distinct observed times).

@@ -9,6 +9,8 @@
 //! Pairs form only within a stratum. O(n log n): one walk from the latest time
 //! back with two Fenwick trees over score ranks.
 
+mod general;
+
 use super::data::CoxData;
 
 /// The concordance statistic with its pair counts.
@@ -108,6 +110,9 @@ struct Walk {
 /// The concordance of `eta` within the strata of `data`, with its
 /// infinitesimal-jackknife standard error.
 pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
+    if !data.is_plain() {
+        return general::concordance(data, eta);
+    }
     let Walk {
         conc,
         disc,
@@ -222,13 +227,12 @@ fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Co
     }
 }
 
-fn walk(data: &CoxData, eta: &[f64]) -> Walk {
-    let n = data.n();
-    // Ranks of the distinct scores (exact equality, as R compares them), from
-    // one sort of (score, row) pairs.
+/// Ranks of the distinct scores (exact equality, as R compares them), from
+/// one sort of (score, row) pairs; with the number of distinct scores.
+fn score_ranks(eta: &[f64]) -> (Vec<usize>, usize) {
     let mut by_score: Vec<(f64, u32)> = eta.iter().zip(0u32..).map(|(&e, i)| (e, i)).collect();
     by_score.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut rank = vec![0usize; n];
+    let mut rank = vec![0usize; eta.len()];
     let mut m = 0;
     for (k, &(e, i)) in by_score.iter().enumerate() {
         if k > 0 && e != by_score[k - 1].0 {
@@ -236,7 +240,12 @@ fn walk(data: &CoxData, eta: &[f64]) -> Walk {
         }
         rank[i as usize] = m;
     }
-    let m = m + 1;
+    (rank, m + 1)
+}
+
+fn walk(data: &CoxData, eta: &[f64]) -> Walk {
+    let n = data.n();
+    let (rank, m) = score_ranks(eta);
 
     let (mut conc, mut disc, mut tx, mut ty, mut txy) = (0.0, 0.0, 0.0, 0.0, 0.0);
     // Per subject: partners' counts as [concordant, discordant, tied] and the
