@@ -106,6 +106,7 @@ pub mod contingency;
 pub mod cox;
 mod data;
 mod error;
+pub mod finegray;
 pub mod followup;
 pub mod groups;
 pub mod km;
@@ -131,6 +132,7 @@ pub use cox::{
 };
 pub use data::SurvivalData;
 pub use error::SurvivalError;
+pub use finegray::{FineGrayConfig, FineGrayFit, fine_gray};
 pub use followup::{FollowUp, median_follow_up};
 pub use groups::Groups;
 pub use km::{KmConfig, KmCurve, KmStep, kaplan_meier, kaplan_meier_by_group};
