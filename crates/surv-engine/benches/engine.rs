@@ -1,6 +1,7 @@
 //! Engine benchmark: Kaplan-Meier (with confidence intervals) and the log-rank
-//! test on synthetic cohorts of 10^4 to 10^7 rows, each timed beside the cost of
-//! sorting the same times alone, the floor any exact method must pay.
+//! test on synthetic cohorts of 10^4 to 10^7 rows, Cox and Fine-Gray
+//! regression up to 10^6, each timed beside the cost of sorting the same
+//! times alone, the floor any exact method must pay.
 //!
 //! Run with `cargo xtask bench` (or `cargo bench -p surv-engine --bench engine`;
 //! pass `-- --max 1000000` to stop at a million rows). Times are the median of
@@ -10,6 +11,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use surv_engine::finegray::{FineGrayConfig, fine_gray};
 use surv_engine::{
     CoxConfig, KmConfig, LogRankConfig, SurvivalData, cox_ph, kaplan_meier, log_rank,
 };
@@ -99,6 +101,10 @@ fn main() {
         cox_table(max);
         return;
     }
+    if args.iter().any(|a| a == "--finegray-only") {
+        finegray_table(max);
+        return;
+    }
     for whole_days in [true, false] {
         println!(
             "\n{}\n",
@@ -111,6 +117,7 @@ fn main() {
         table(max, whole_days);
     }
     cox_table(max);
+    finegray_table(max);
 }
 
 /// Six covariates (two normal, two binary, an age, a three-level score) acting
@@ -177,6 +184,52 @@ fn cox_table(max: usize) {
             // Validating the input is part of the cost of a fit.
             let survival = SurvivalData::new(&data.time, &data.event).unwrap();
             let fit = cox_ph(&survival, &columns, &CoxConfig::default()).unwrap();
+            iterations = fit.iterations;
+            black_box(fit);
+        });
+        println!(
+            "| {n} | {:.2} | {:.1} | {iterations} | {:.1} |",
+            ms(sort),
+            ms(fit_time),
+            ms(fit_time) / ms(sort)
+        );
+        n *= 10;
+    }
+}
+
+/// The Cox benchmark's cohort with its events split between two causes (40 %
+/// the cause of interest), fitted by Fine and Gray for cause 1.
+fn finegray_table(max: usize) {
+    println!("\nFine-Gray regression, 6 covariates, whole days, 2 causes:\n");
+    println!(
+        "| rows | sort times alone (ms) | Fine-Gray fit (ms) | iterations | Fine-Gray / sort |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    let mut n = 10_000;
+    while n <= max.min(1_000_000) {
+        let (data, x) = covariates(n, 0xc0c5 ^ n as u64);
+        let columns: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
+        let mut rng = Rng(0xf1e ^ n as u64);
+        let causes: Vec<u32> = data
+            .event
+            .iter()
+            .map(|&e| match (e, rng.uniform() < 0.4) {
+                (false, _) => 0,
+                (true, true) => 1,
+                (true, false) => 2,
+            })
+            .collect();
+        let runs = if n >= 1_000_000 { 5 } else { 11 };
+        let mut scratch = data.time.clone();
+        let sort = median_time(runs, || {
+            scratch.copy_from_slice(&data.time);
+            scratch.sort_unstable_by(f64::total_cmp);
+            black_box(&scratch);
+        });
+        let mut iterations = 0;
+        let fit_time = median_time(runs, || {
+            let fit =
+                fine_gray(&data.time, &causes, 1, &columns, &FineGrayConfig::default()).unwrap();
             iterations = fit.iterations;
             black_box(fit);
         });

@@ -63,6 +63,12 @@ pub enum SurvivalError {
     SingularVariance,
     /// No events at all: there is nothing to compare.
     NoEvents,
+    /// No subject failed from the cause a competing-risks model was asked
+    /// for (the code is absent from the data).
+    NoEventsOfCause {
+        /// The cause code.
+        cause: u32,
+    },
     /// A regression was asked for without covariates.
     NoCovariates,
     /// A covariate value is NaN or infinite.
@@ -192,6 +198,10 @@ impl fmt::Display for SurvivalError {
             SurvivalError::NoEvents => {
                 f.write_str("no events in any group; a test needs at least one event")
             }
+            SurvivalError::NoEventsOfCause { cause } => write!(
+                f,
+                "no subject failed from cause {cause}; the model needs at least one such event"
+            ),
             SurvivalError::SingularVariance => f.write_str(
                 "the variance matrix of the test is singular; no chi-square can be formed",
             ),
