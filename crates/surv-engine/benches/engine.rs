@@ -1,10 +1,12 @@
-//! Engine benchmark: Kaplan-Meier (with confidence intervals) and the log-rank
-//! test on synthetic cohorts of 10^4 to 10^7 rows, Cox and Fine-Gray
-//! regression up to 10^6, each timed beside the cost of sorting the same
-//! times alone, the floor any exact method must pay.
+//! Engine benchmark: Kaplan-Meier (with confidence intervals), the log-rank
+//! test, Cox regression, competing risks (cumulative incidence with its
+//! standard errors, Gray's tests) and Fine-Gray regression on synthetic
+//! cohorts of 10^4 to 10^7 rows, each timed beside the cost of sorting the
+//! same times alone, the floor any exact method must pay.
 //!
 //! Run with `cargo xtask bench` (or `cargo bench -p surv-engine --bench engine`;
-//! pass `-- --max 1000000` to stop at a million rows). Times are the median of
+//! pass `-- --max 1000000` to stop at a million rows, `--competing-only` for
+//! the competing-risks tables alone). Times are the median of
 //! several runs; the data are integer days with many ties, two groups, ~70 %
 //! events, as in a registry.
 
@@ -13,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use surv_engine::finegray::{FineGrayConfig, fine_gray};
 use surv_engine::{
-    CoxConfig, KmConfig, LogRankConfig, SurvivalData, cox_ph, kaplan_meier, log_rank,
+    CompetingRisksData, CoxConfig, GrayConfig, KmConfig, LogRankConfig, SurvivalData, cox_ph,
+    cumulative_incidence, gray_test, kaplan_meier, log_rank,
 };
 
 /// A small deterministic generator (xorshift64*), so runs are comparable.
@@ -105,6 +108,10 @@ fn main() {
         finegray_table(max);
         return;
     }
+    if args.iter().any(|a| a == "--competing-only") {
+        competing_table(max);
+        return;
+    }
     for whole_days in [true, false] {
         println!(
             "\n{}\n",
@@ -118,6 +125,68 @@ fn main() {
     }
     cox_table(max);
     finegray_table(max);
+    competing_table(max);
+}
+
+/// Competing risks on the same cohorts: each event is of cause 1 or 2 (a
+/// third each of the events are cause 2), two groups.
+fn competing_table(max: usize) {
+    for whole_days in [true, false] {
+        println!(
+            "\nCompeting risks, 2 causes, 2 groups, {}:\n",
+            if whole_days {
+                "whole days"
+            } else {
+                "continuous times"
+            }
+        );
+        println!(
+            "| rows | sort times alone (ms) | cumulative incidence + SE (ms) | CI / sort | Gray's tests (ms) | Gray / sort |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|");
+        let mut n = 10_000;
+        while n <= max {
+            let data = cohort(n, 0x5eed ^ n as u64, whole_days);
+            let mut rng = Rng(0xc0de ^ n as u64);
+            let causes: Vec<u32> = data
+                .event
+                .iter()
+                .map(|&e| match (e, rng.next() % 3) {
+                    (false, _) => 0,
+                    (true, 0) => 2,
+                    (true, _) => 1,
+                })
+                .collect();
+            let runs = if n >= 10_000_000 { 5 } else { 11 };
+            let mut scratch = data.time.clone();
+            let sort = median_time(runs, || {
+                scratch.copy_from_slice(&data.time);
+                scratch.sort_unstable_by(f64::total_cmp);
+                black_box(&scratch);
+            });
+            let incidence = median_time(runs, || {
+                let input = CompetingRisksData::new(&data.time, &causes)
+                    .and_then(|d| d.with_groups(&data.group))
+                    .unwrap();
+                black_box(cumulative_incidence(&input).unwrap());
+            });
+            let gray = median_time(runs, || {
+                let input = CompetingRisksData::new(&data.time, &causes)
+                    .and_then(|d| d.with_groups(&data.group))
+                    .unwrap();
+                black_box(gray_test(&input, &GrayConfig::default()).unwrap());
+            });
+            println!(
+                "| {n} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                ms(sort),
+                ms(incidence),
+                ms(incidence) / ms(sort),
+                ms(gray),
+                ms(gray) / ms(sort)
+            );
+            n *= 10;
+        }
+    }
 }
 
 /// Six covariates (two normal, two binary, an age, a three-level score) acting

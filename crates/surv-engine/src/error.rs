@@ -126,6 +126,25 @@ pub enum SurvivalError {
         /// What it cannot take.
         feature: crate::data::RowFeature,
     },
+    /// Competing-risks data with no event of any cause: there is no cause
+    /// whose incidence could be estimated.
+    NoCauses,
+    /// A cause code in `1..=n_causes` has no events: cause codes must be
+    /// dense, so that a code beyond the causes that occur cannot name one.
+    EmptyCause {
+        /// The cause code.
+        cause: u32,
+    },
+    /// So many groups and causes that their cells (groups × (causes + 1))
+    /// outnumber what the observations could fill.
+    TooManyCells {
+        /// Number of groups (1 without groups).
+        groups: usize,
+        /// Number of causes.
+        causes: usize,
+        /// Number of observations.
+        n: usize,
+    },
 }
 
 impl fmt::Display for SurvivalError {
@@ -204,6 +223,17 @@ impl fmt::Display for SurvivalError {
             ),
             SurvivalError::SingularVariance => f.write_str(
                 "the variance matrix of the test is singular; no chi-square can be formed",
+            ),
+            SurvivalError::NoCauses => {
+                f.write_str("no events of any cause; competing risks need at least one")
+            }
+            SurvivalError::EmptyCause { cause } => write!(
+                f,
+                "cause {cause} has no events; cause codes must be 1..=k with every code used"
+            ),
+            SurvivalError::TooManyCells { groups, causes, n } => write!(
+                f,
+                "{groups} groups × {causes} causes are more cells than {n} observations can fill"
             ),
         }
     }

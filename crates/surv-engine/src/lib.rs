@@ -12,9 +12,9 @@
 //! `serde::Serialize`.
 //!
 //! Every estimator is checked against values computed by R's `survival` 3.5-3
-//! (`fixtures/golden/`) at a relative tolerance of 1e-9; the Fine-Gray model
-//! ([`finegray`]) against `cmprsk` 2.2-11's `crr` at 1e-6, the precision it
-//! iterates to.
+//! (and, for Gray's test, `cmprsk` 2.2-11) (`fixtures/golden/`) at a relative
+//! tolerance of 1e-9; the Fine-Gray model ([`finegray`]) against `cmprsk`'s
+//! `crr` at 1e-6, the precision it iterates to.
 //!
 //! # Kaplan-Meier, with confidence intervals at chosen times
 //!
@@ -73,6 +73,23 @@
 //! # Ok::<(), surv_engine::SurvivalError>(())
 //! ```
 //!
+//! # Competing risks: cumulative incidence and Gray's test
+//!
+//! ```
+//! use surv_engine::{cumulative_incidence, gray_test, CompetingRisksData, GrayConfig};
+//!
+//! let months = [3.0, 5.0, 5.0, 8.0, 9.0, 12.0, 2.0, 4.0, 6.0, 6.0, 7.0, 10.0];
+//! let cause = [1, 2, 0, 1, 0, 2, 2, 1, 1, 0, 1, 2]; // 0 = censored
+//! let arm = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+//! let data = CompetingRisksData::new(&months, &cause)?.with_groups(&arm)?;
+//! let fit = cumulative_incidence(&data)?; // per arm and cause, as survfit's pstate
+//! let at = fit.curve(Some(1), 1).unwrap().at(&[6.0]);
+//! assert!((at[0].estimate.unwrap() - 1.0 / 3.0).abs() < 1e-15);
+//! let tests = gray_test(&data, &GrayConfig::default())?; // as cmprsk::cuminc's Tests
+//! assert_eq!(tests.len(), 2);
+//! # Ok::<(), surv_engine::SurvivalError>(())
+//! ```
+//!
 //! # Several tests at once
 //!
 //! ```
@@ -103,6 +120,7 @@ pub mod adjust;
 pub mod at_times;
 pub mod baseline;
 mod chisq;
+pub mod competing;
 pub mod confint;
 pub mod contingency;
 pub mod cox;
@@ -127,6 +145,10 @@ pub mod univariate;
 pub use adjust::{Adjustment, adjust_p_values};
 pub use at_times::SurvivalAt;
 pub use chisq::ChiSquareTest;
+pub use competing::{
+    CompetingRisksData, CumulativeIncidence, GrayConfig, GrayTest, IncidenceAt, IncidenceCurve,
+    cumulative_incidence, gray_test,
+};
 pub use confint::ConfType;
 pub use cox::{
     Concordance, CoxConfig, CoxFit, CoxWarning, HazardRatio, Ties, TimeTransform, Zph, ZphConfig,

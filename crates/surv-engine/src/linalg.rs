@@ -91,6 +91,46 @@ pub(crate) fn quadratic_form_inverse(a: &[f64], x: &[f64], tolerance: f64) -> Op
     Some(x.iter().zip(&y).map(|(a, b)| a * b).sum())
 }
 
+/// `xᵀ A⁻¹ x` for a symmetric `A` that need not be positive definite, by
+/// Gaussian elimination with partial pivoting; `None` when a pivot is at most
+/// `tolerance` times the largest entry of `A` in absolute value (or is not a
+/// finite number): `A` is then taken as singular.
+pub(crate) fn quadratic_form_solve(a: &[f64], x: &[f64], tolerance: f64) -> Option<f64> {
+    let p = x.len();
+    let mut m = a.to_vec();
+    let mut y = x.to_vec();
+    let threshold = tolerance * a.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+    for j in 0..p {
+        let pivot_row =
+            (j..p).max_by(|&r, &s| m[r * p + j].abs().total_cmp(&m[s * p + j].abs()))?;
+        let pivot = m[pivot_row * p + j];
+        if !(pivot.abs() > threshold && pivot.is_finite()) {
+            return None;
+        }
+        if pivot_row != j {
+            for col in 0..p {
+                m.swap(j * p + col, pivot_row * p + col);
+            }
+            y.swap(j, pivot_row);
+        }
+        for r in j + 1..p {
+            let factor = m[r * p + j] / pivot;
+            for col in j..p {
+                m[r * p + col] -= factor * m[j * p + col];
+            }
+            y[r] -= factor * y[j];
+        }
+    }
+    for j in (0..p).rev() {
+        let mut v = y[j];
+        for col in j + 1..p {
+            v -= m[j * p + col] * y[col];
+        }
+        y[j] = v / m[j * p + j];
+    }
+    Some(x.iter().zip(&y).map(|(a, b)| a * b).sum())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +151,20 @@ mod tests {
                 assert!((v - f64::from(u8::from(i == j))).abs() < 1e-12);
             }
         }
+    }
+
+    #[test]
+    fn the_general_solve_agrees_with_cholesky_and_takes_indefinite_matrices() {
+        let a = [4.0, 2.0, 0.6, 2.0, 2.0, 0.5, 0.6, 0.5, 3.0];
+        let x = [1.0, -2.0, 0.5];
+        let spd = quadratic_form_inverse(&a, &x, 1e-12).unwrap();
+        let general = quadratic_form_solve(&a, &x, 1e-12).unwrap();
+        assert!((spd - general).abs() < 1e-12 * spd.abs());
+        // [[0, 1], [1, 0]] is its own inverse: xᵀ A⁻¹ x = 2 x₀ x₁.
+        let q = quadratic_form_solve(&[0.0, 1.0, 1.0, 0.0], &[3.0, 2.0], 1e-12).unwrap();
+        assert!((q - 12.0).abs() < 1e-12);
+        assert!(quadratic_form_solve(&[1.0, 1.0, 1.0, 1.0], &[1.0, 2.0], 1e-12).is_none());
+        assert!(quadratic_form_solve(&[0.0], &[0.0], 1e-7).is_none());
     }
 
     #[test]

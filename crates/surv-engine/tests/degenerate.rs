@@ -1192,3 +1192,101 @@ mod regression {
         }
     }
 }
+
+/// Competing risks on degenerate cohorts: every fit and test is finite, and
+/// the undefined is `None` or an error.
+#[test]
+fn competing_risks_on_degenerate_cohorts_report_no_nan() {
+    use surv_engine::{CompetingRisksData, GrayConfig, cumulative_incidence, gray_test};
+
+    let fit_of = |what: &str, times: &[f64], causes: &[u32], groups: Option<&[u32]>| {
+        let mut d = CompetingRisksData::new(times, causes)
+            .unwrap_or_else(|e| panic!("{what}: expected valid data, got: {e}"));
+        if let Some(g) = groups {
+            d = d
+                .with_groups(g)
+                .unwrap_or_else(|e| panic!("{what}: expected valid groups, got: {e}"));
+        }
+        let fit = cumulative_incidence(&d).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_finite(what, &fit);
+        for curve in &fit.curves {
+            let at = curve.at(&[f64::NAN, -1.0, 0.0, 1e300, f64::INFINITY]);
+            // The requested time is echoed as given; what is read is finite.
+            for a in &at {
+                let read = [a.estimate, a.std_err];
+                assert!(
+                    read.iter().flatten().all(|x| x.is_finite()),
+                    "{what}: {a:?}"
+                );
+            }
+            assert_eq!((at[0].estimate, at[0].n_risk), (None, 0), "{what}: NaN");
+            assert_eq!(at[4].estimate, None, "{what}: infinity");
+        }
+        if groups.is_some() {
+            for rho in [0.0, 1.0, -2.0] {
+                let tests = gray_test(&d, &GrayConfig { rho })
+                    .unwrap_or_else(|e| panic!("{what}: Gray's test: {e}"));
+                assert_finite(what, &tests);
+            }
+        }
+        fit
+    };
+
+    // One subject with an event: the incidence jumps to 1 with no uncertainty.
+    let one = fit_of("single event", &[5.0], &[1], None);
+    let c = &one.curves[0];
+    assert_eq!(
+        (
+            c.time.as_slice(),
+            c.estimate.as_slice(),
+            c.std_err.as_slice()
+        ),
+        (&[5.0][..], &[1.0][..], &[0.0][..])
+    );
+    // Only censorings: no cause to estimate.
+    assert_error(
+        "single censored",
+        CompetingRisksData::new(&[5.0], &[0]),
+        &SurvivalError::NoCauses,
+    );
+    // Everyone at one time, causes mixed: the incidences are the shares.
+    let same = fit_of("one time", &[3.0; 5], &[1, 2, 2, 0, 1], None);
+    assert_eq!(same.curves[0].estimate, [0.4]);
+    assert_eq!(same.curves[1].estimate, [0.4]);
+    // Events at time 0, huge and near-tied times (R merges 1 and 1 + 1e-9).
+    fit_of(
+        "time zero",
+        &[0.0, 0.0, 1.0, 2.0],
+        &[1, 2, 0, 1],
+        Some(&[0, 1, 0, 1]),
+    );
+    fit_of(
+        "huge times",
+        &[1e300, 2e300, 3e300, 1e-300],
+        &[1, 2, 1, 0],
+        Some(&[0, 0, 1, 1]),
+    );
+    let merged = fit_of("near ties", &[1.0, 1.0 + 1e-9, 2.0], &[1, 2, 0], None);
+    assert_eq!(merged.curves[0].time, [1.0, 2.0]);
+    // A group with only censorings, and a group that empties at once.
+    fit_of(
+        "censored group",
+        &[1.0, 2.0, 3.0, 4.0, 2.5, 3.5],
+        &[1, 2, 1, 0, 0, 0],
+        Some(&[0, 0, 0, 0, 1, 1]),
+    );
+    fit_of(
+        "group ends at once",
+        &[1.0, 1.0, 1.0, 2.0, 3.0, 4.0],
+        &[1, 2, 1, 1, 0, 2],
+        Some(&[0, 0, 0, 1, 1, 1]),
+    );
+    // Every event of one cause at one time in both groups: Gray's variance
+    // for it may vanish; the test is then None, never NaN.
+    fit_of(
+        "all at once",
+        &[2.0; 6],
+        &[1, 1, 2, 1, 1, 2],
+        Some(&[0, 0, 0, 1, 1, 1]),
+    );
+}
