@@ -149,10 +149,28 @@ pub enum Command {
     Reproduce(ReproduceArgs),
 }
 
+/// Rows as intervals and case weights: R's `Surv(start, stop, event)` and
+/// `weights =`.
+#[derive(Args)]
+pub struct RowArgs {
+    /// Entry-time column: each row is the interval (start, time], at risk
+    /// after its start (delayed entry, or one row per period of a
+    /// time-varying covariate), as R's Surv(start, stop, event).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Case-weight column (finite numbers ≥ 0), as R's weights =. With
+    /// weights that are not whole numbers, standard errors are R's robust
+    /// ones (infinitesimal jackknife for curves, sandwich for Cox).
+    #[arg(long)]
+    pub weights: Option<String>,
+}
+
 #[derive(Args)]
 pub struct KmArgs {
     #[command(flatten)]
     pub input: Input,
+    #[command(flatten)]
+    pub rows: RowArgs,
     /// One curve per value of this column.
     #[arg(long)]
     pub group: Option<String>,
@@ -241,6 +259,10 @@ pub struct FigureArgs {
 pub struct LogrankArgs {
     #[command(flatten)]
     pub input: Input,
+    /// Refused when given: R's survdiff has no test for (start, stop] rows or
+    /// case weights; the flags are taken so that the refusal says so.
+    #[command(flatten)]
+    pub rows: RowArgs,
     /// Group column.
     #[arg(long)]
     pub group: String,
@@ -265,6 +287,13 @@ pub struct LogrankArgs {
 pub struct CoxArgs {
     #[command(flatten)]
     pub input: Input,
+    #[command(flatten)]
+    pub rows: RowArgs,
+    /// Cluster column (say a patient id over repeated rows), as R's
+    /// cluster(id): robust (sandwich) standard errors, and tests that use
+    /// them; the model-based SE is kept beside them.
+    #[arg(long)]
+    pub cluster: Option<String>,
     /// Covariate columns, comma-separated; text columns become indicators.
     #[arg(long, value_delimiter = ',', required = true)]
     pub covariates: Vec<String>,

@@ -5,13 +5,40 @@ use std::io::Write;
 
 use surv_reader::{ColumnSpec, Format, ReadOptions, Sheet, SurvivalTable, TextLayout};
 
-use crate::args::{Input, Source, TimeEvent};
+use surv_engine::SurvivalData;
+
+use crate::args::{Input, RowArgs, Source, TimeEvent};
 use crate::error::CliError;
 
 /// The column spec of `input` (time or dates, event, event value); commands
 /// add theirs.
 pub fn spec(input: &Input) -> ColumnSpec {
     spec_of(&input.columns.time_event)
+}
+
+/// The spec with the entry and weight columns `rows` asks for.
+pub fn with_rows(mut spec: ColumnSpec, rows: &RowArgs) -> ColumnSpec {
+    spec.entry = rows.start.clone();
+    spec.weights = rows.weights.clone();
+    spec
+}
+
+/// The engine's input from a table: times and events, with the entry times,
+/// weights and clusters the table holds (groups and strata are the
+/// command's to add).
+pub fn survival_data(table: &SurvivalTable) -> Result<SurvivalData<'_>, CliError> {
+    let analysis = CliError::analysis(&table.source);
+    let mut data = SurvivalData::new(&table.time, &table.event).map_err(&analysis)?;
+    if let Some(entry) = &table.entry {
+        data = data.with_entry(entry).map_err(&analysis)?;
+    }
+    if let Some(weights) = &table.weights {
+        data = data.with_weights(weights).map_err(&analysis)?;
+    }
+    if let Some(cluster) = &table.cluster {
+        data = data.with_clusters(&cluster.codes).map_err(&analysis)?;
+    }
+    Ok(data)
 }
 
 /// The column spec of the time and event flags.

@@ -1,7 +1,7 @@
 //! The curve read at chosen times, as `summary(fit, times = …)` reports it,
 //! with one difference: every requested time gets an entry.
 
-use crate::km::KmCurve;
+use crate::km::{KmCurve, WeightedCount};
 
 /// The estimate at one requested time.
 ///
@@ -34,6 +34,13 @@ pub struct SurvivalAt {
     pub n_event: usize,
     /// Censorings over the same interval.
     pub n_censor: usize,
+    /// With case weights, the weighted counts of `n_risk`, `n_event` and
+    /// `n_censor` (R's `summary(fit, times =)` reports these); `None` without.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, skip_serializing_if = "Option::is_none")
+    )]
+    pub weighted: Option<WeightedCount>,
 }
 
 impl KmCurve {
@@ -81,6 +88,11 @@ impl KmCurve {
                     upper: None,
                     n_event: 0,
                     n_censor: 0,
+                    weighted: self.weighted.as_ref().map(|_| WeightedCount {
+                        n_risk_weighted: 0.0,
+                        n_event_weighted: 0.0,
+                        n_censor_weighted: 0.0,
+                    }),
                 }
             } else {
                 self.at_one(t, &mut step)
@@ -94,13 +106,34 @@ impl KmCurve {
     /// The estimate at `t` (not NaN), moving `step` past the rows up to `t`.
     fn at_one(&self, t: f64, step: &mut usize) -> SurvivalAt {
         let (mut n_event, mut n_censor) = (0, 0);
+        let (mut event_weight, mut censor_weight) = (0.0, 0.0);
         while *step < self.len() && self.time[*step] <= t {
             n_event += self.n_event[*step];
             n_censor += self.n_censor[*step];
+            if let Some(w) = &self.weighted {
+                event_weight += w.n_event[*step];
+                censor_weight += w.n_censor[*step];
+            }
             *step += 1;
         }
         let step = *step;
-        let counts = |n_risk, survival, std_err, lower, upper| SurvivalAt {
+        // At risk at t: the first row at or after t (a row exactly at t counts).
+        let at_or_after = if step > 0 && self.time[step - 1] == t {
+            step - 1
+        } else {
+            step
+        };
+        let past_end = t > self.last_time();
+        let weighted = self.weighted.as_ref().map(|w| WeightedCount {
+            n_risk_weighted: if past_end {
+                0.0
+            } else {
+                w.n_risk.get(at_or_after).copied().unwrap_or(0.0)
+            },
+            n_event_weighted: event_weight,
+            n_censor_weighted: censor_weight,
+        });
+        let counts = |n_risk: usize, survival, std_err, lower, upper| SurvivalAt {
             time: t,
             n_risk,
             survival,
@@ -109,16 +142,11 @@ impl KmCurve {
             upper,
             n_event,
             n_censor,
+            weighted,
         };
-        if t > self.last_time() {
+        if past_end {
             return counts(0, None, None, None, None);
         }
-        // At risk at t: the first row at or after t (a row exactly at t counts).
-        let at_or_after = if step > 0 && self.time[step - 1] == t {
-            step - 1
-        } else {
-            step
-        };
         let n_risk = self.n_risk.get(at_or_after).copied().unwrap_or(0);
         // R adds a row S = 1 at time 0 unless the curve already starts there; a
         // time before a first observation at 0 then reads that first row.

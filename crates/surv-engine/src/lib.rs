@@ -159,7 +159,9 @@ pub use error::SurvivalError;
 pub use finegray::{FineGrayConfig, FineGrayFit, fine_gray};
 pub use followup::{FollowUp, median_follow_up};
 pub use groups::Groups;
-pub use km::{KmConfig, KmCurve, KmStep, WeightedCounts, kaplan_meier, kaplan_meier_by_group};
+pub use km::{
+    KmConfig, KmCurve, KmStep, WeightedCount, WeightedCounts, kaplan_meier, kaplan_meier_by_group,
+};
 pub use logrank::{LogRank, LogRankConfig, Trend, log_rank};
 pub use permutation::{
     PermutationConfig, PermutationMethod, PermutationTest, permutation_log_rank,

@@ -337,6 +337,11 @@ fn survfit_with_entry_and_weights_matches_r() {
             let se: Vec<Option<f64>> = got.iter().map(|a| a.std_err).collect();
             r.series(&format!("{id} at surv"), &nums(&at["surv"]), &surv);
             r.series(&format!("{id} at std_err"), &nums(&at["std_err"]), &se);
+            let n_risk: Vec<Option<f64>> = got
+                .iter()
+                .map(|a| Some(a.weighted.map_or(a.n_risk as f64, |w| w.n_risk_weighted)))
+                .collect();
+            r.series(&format!("{id} at n_risk"), &nums(&at["n_risk"]), &n_risk);
         }
     }
     r.finish("counting-process and weighted survfit");

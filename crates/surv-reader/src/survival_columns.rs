@@ -53,6 +53,13 @@ pub struct ColumnSpec {
     /// with different levels present fit the same coefficients), and a row
     /// with a level not declared is an error naming it.
     pub levels: Vec<(String, Vec<String>)>,
+    /// Entry-time column: each row is the interval (entry, time] of R's
+    /// `Surv(start, stop, event)`. Any finite number before the row's time.
+    pub entry: Option<String>,
+    /// Case-weight column: finite numbers ≥ 0.
+    pub weights: Option<String>,
+    /// Cluster column (any values): rows of one cluster are not independent.
+    pub cluster: Option<String>,
 }
 
 impl ColumnSpec {
@@ -103,6 +110,9 @@ impl ColumnSpec {
         columns.extend(self.group.iter().cloned());
         columns.extend(self.strata.iter().cloned());
         columns.extend(self.covariates.iter().cloned());
+        columns.extend(self.entry.iter().cloned());
+        columns.extend(self.weights.iter().cloned());
+        columns.extend(self.cluster.iter().cloned());
         let mut seen = std::collections::HashSet::new();
         columns.retain(|c| seen.insert(c.clone()));
         columns
@@ -145,6 +155,12 @@ pub struct SurvivalTable {
     pub strata: Option<Labels>,
     /// Covariates (indicators expanded), if asked for.
     pub covariates: Vec<Covariate>,
+    /// Entry times, if asked for: each before its row's time.
+    pub entry: Option<Vec<f64>>,
+    /// Case weights, if asked for: finite and ≥ 0.
+    pub weights: Option<Vec<f64>>,
+    /// Clusters, if asked for.
+    pub cluster: Option<Labels>,
     /// Data rows read (blank lines not counted).
     pub n_read: usize,
     /// Rows left out for a missing value in a used column.
@@ -417,12 +433,16 @@ fn from_frame(
         .iter()
         .map(|c| read(c))
         .collect::<Result<Vec<_>, _>>()?;
+    let entry = spec.entry.as_deref().map(read).transpose()?;
+    let weights = spec.weights.as_deref().map(read).transpose()?;
+    let cluster = spec.cluster.as_deref().map(read).transpose()?;
 
     // Rows kept: not a blank line, no missing value in any used column.
     let used: Vec<&Cells> = time
         .cells()
         .into_iter()
         .chain([Some(&event), group.as_ref(), strata.as_ref()])
+        .chain([entry.as_ref(), weights.as_ref(), cluster.as_ref()])
         .flatten()
         .chain(covariates.iter())
         .collect();
@@ -461,12 +481,45 @@ fn from_frame(
         .into_iter()
         .flatten()
         .collect();
+    let entry = entry
+        .as_ref()
+        .map(|c| {
+            kept.iter()
+                .zip(&times)
+                .map(|(&r, &stop)| {
+                    let expected = "a finite start before the row's time (R's Surv(start, stop) needs start < stop)";
+                    c.number(source, r, expected)
+                        .and_then(|v| if v.is_finite() && v < stop { Ok(v) } else { Err(c.invalid(source, r, expected)) })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let weights = weights
+        .as_ref()
+        .map(|c| {
+            kept.iter()
+                .map(|&r| {
+                    let expected = "a case weight: a finite number ≥ 0";
+                    c.number(source, r, expected).and_then(|v| {
+                        if v.is_finite() && v >= 0.0 {
+                            Ok(v)
+                        } else {
+                            Err(c.invalid(source, r, expected))
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
     Ok(SurvivalTable {
         source: source.to_owned(),
         time: times,
         event: events,
         group: group.as_ref().map(|c| labels(c, &kept)),
         strata: strata.as_ref().map(|c| labels(c, &kept)),
+        entry,
+        weights,
+        cluster: cluster.as_ref().map(|c| labels(c, &kept)),
         covariates,
         n_read: n,
         n_dropped: n - kept.len(),

@@ -142,8 +142,54 @@ fn trial_expected() -> SurvivalTable {
             covariate("age", &[61.5, 70.0, 55.0, 48.0]),
             covariate("sex=M", &[1.0, 0.0, 0.0, 1.0]),
         ],
+        entry: None,
+        weights: None,
+        cluster: None,
         n_read: 6,
         n_dropped: 2,
+    }
+}
+
+/// Entry, weight and cluster columns are read with the others; a missing cell
+/// drops the row, and a bad one is an error naming its row, column and value.
+#[test]
+fn entry_weight_and_cluster_columns() {
+    let spec = ColumnSpec {
+        entry: Some("start".into()),
+        weights: Some("w".into()),
+        cluster: Some("id".into()),
+        ..ColumnSpec::new("stop", "event")
+    };
+    let text = "id,start,stop,event,w\nA,0,5,1,1.5\nA,5,9,0,1.5\nB,,4,1,2\nB,2,7,1,0.25\n";
+    let table = csv_ok(text, &spec);
+    assert_eq!(table.time, [5.0, 9.0, 7.0]);
+    assert_eq!(table.entry.as_deref(), Some(&[0.0, 5.0, 2.0][..]));
+    assert_eq!(table.weights.as_deref(), Some(&[1.5, 1.5, 0.25][..]));
+    assert_eq!(
+        table.cluster.as_ref().map(|c| c.codes.clone()),
+        Some(vec![0, 0, 1])
+    );
+    assert_eq!(table.n_dropped, 1);
+    for (bad, column, value) in [
+        (
+            "id,start,stop,event,w\nA,0,5,1,1\nA,5,5,0,1\n",
+            "start",
+            "5",
+        ),
+        (
+            "id,start,stop,event,w\nA,0,5,1,1\nA,x,9,0,1\n",
+            "start",
+            "x",
+        ),
+        ("id,start,stop,event,w\nA,0,5,1,1\nA,5,9,0,-1\n", "w", "-1"),
+    ] {
+        let err = SurvivalTable::from_bytes("t.csv", Format::Csv, bad.as_bytes().to_vec(), &spec)
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("row 3") && message.contains(column) && message.contains(value),
+            "{message}"
+        );
     }
 }
 

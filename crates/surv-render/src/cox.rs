@@ -45,6 +45,9 @@ pub(crate) struct Document<'a> {
     warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     zph: Option<ZphJson<'a>>,
+    /// With a robust variance: R's robust score test (`rscore`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    robust_score_test: Option<Option<ChiSquareTest>>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +60,10 @@ struct CoefficientJson<'a> {
     hr_upper: Option<f64>,
     z: Option<f64>,
     p_value: Option<f64>,
+    /// With a robust variance (clusters, or weights that are not whole
+    /// numbers): its standard error, which `z`, `p_value` and the interval use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    robust_se: Option<Option<f64>>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +93,7 @@ const CSV_COLUMNS: &[&str] = &[
     "statistic",
     "df",
     "p_value",
+    "robust_std_err",
 ];
 
 /// A Cox fit in `format`.
@@ -94,7 +102,9 @@ const CSV_COLUMNS: &[&str] = &[
 /// error, hazard ratio and interval, z and p), `lr_test`, `wald_test`,
 /// `score_test` (statistic, df, p), `concordance` (estimate and standard
 /// error), `loglik_null` and `loglik` (estimate), and `zph` rows (term, or
-/// `GLOBAL`) when asked for.
+/// `GLOBAL`) when asked for. With a robust variance, `robust_std_err` holds
+/// each coefficient's robust SE (z, p and the interval use it) and a
+/// `robust_score_test` row follows the score test.
 pub fn render(o: &CoxOutput<'_>, format: OutputFormat) -> String {
     match format {
         OutputFormat::Json => json(o),
@@ -158,6 +168,7 @@ pub(crate) fn document<'a>(o: &'a CoxOutput<'a>) -> Document<'a> {
                 hr_upper: f.hazard_ratio[j].upper,
                 z: f.z[j],
                 p_value: f.p_value[j],
+                robust_se: f.robust_std_err.as_ref().map(|r| r[j]),
             })
             .collect(),
         loglik_null: f.loglik_null,
@@ -170,6 +181,7 @@ pub(crate) fn document<'a>(o: &'a CoxOutput<'a>) -> Document<'a> {
         iterations: f.iterations,
         conf_level: f.conf_level,
         warnings: warnings(o),
+        robust_score_test: f.robust_std_err.as_ref().map(|_| f.robust_score_test),
         zph: o.zph.map(|z| ZphJson {
             transform: z.transform.r_name(),
             terms: z
@@ -220,6 +232,10 @@ fn csv(o: &CoxOutput<'_>) -> String {
                 ("hr_upper", tidy::number(hr.upper)),
                 ("z", tidy::number(f.z[j])),
                 ("p_value", tidy::number(f.p_value[j])),
+                (
+                    "robust_std_err",
+                    tidy::number(f.robust_std_err.as_ref().and_then(|r| r[j])),
+                ),
             ],
         );
     }
@@ -240,6 +256,12 @@ fn csv(o: &CoxOutput<'_>) -> String {
         None => out.row("wald_test", &[]),
     }
     test(&mut out, "score_test", "", &f.score_test);
+    if f.robust_std_err.is_some() {
+        match &f.robust_score_test {
+            Some(t) => test(&mut out, "robust_score_test", "", t),
+            None => out.row("robust_score_test", &[]),
+        }
+    }
     out.row(
         "concordance",
         &[
@@ -269,6 +291,7 @@ fn table(o: &CoxOutput<'_>) -> String {
                 format!("{:.4}", f.coef[j]),
                 text::or_na(hr.hr, 4),
                 text::or_na(f.std_err[j], 4),
+                text::or_na(f.robust_std_err.as_ref().and_then(|r| r[j]), 4),
                 text::or_na(f.z[j], 3),
                 f.p_value[j].map_or_else(|| "NA".to_owned(), text::p_value),
                 text::or_na(hr.lower, 3),
@@ -284,30 +307,50 @@ fn table(o: &CoxOutput<'_>) -> String {
         f.n_events,
         f.ties.r_name()
     );
-    out.push_str(&text::aligned(
-        &[
-            "",
-            "coef",
-            "exp(coef)",
-            "se(coef)",
-            "z",
-            "p",
-            &format!("lower .{level:.0}"),
-            &format!("upper .{level:.0}"),
-        ],
-        &rows,
-    ));
+    let robust = f.robust_std_err.is_some();
+    let (lower, upper) = (format!("lower .{level:.0}"), format!("upper .{level:.0}"));
+    let header = [
+        "",
+        "coef",
+        "exp(coef)",
+        "se(coef)",
+        "robust se",
+        "z",
+        "p",
+        &lower,
+        &upper,
+    ];
+    // The robust column only where there is a robust variance, as R prints it.
+    let keep = |k: usize| robust || k != 4;
+    let header: Vec<&str> = (0..header.len())
+        .filter(|&k| keep(k))
+        .map(|k| header[k])
+        .collect();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .filter(|(k, _)| keep(*k))
+                .map(|(_, cell)| cell)
+                .collect()
+        })
+        .collect();
+    out.push_str(&text::aligned(&header, &rows));
     let _ = writeln!(
         out,
         "\nConcordance = {} (se = {})",
         text::or_na(f.concordance.value, 3),
         text::or_na(f.concordance.std_err, 3)
     );
-    let tests = [
+    let mut tests = vec![
         ("Likelihood ratio test", Some(&f.lr_test)),
         ("Wald test", f.wald_test.as_ref()),
         ("Score (logrank) test", Some(&f.score_test)),
     ];
+    if robust {
+        tests.push(("Robust score test", f.robust_score_test.as_ref()));
+    }
     for (label, t) in tests {
         match t {
             Some(t) => {
@@ -323,6 +366,12 @@ fn table(o: &CoxOutput<'_>) -> String {
                 let _ = writeln!(out, "{label:<22} = NA (singular variance matrix)");
             }
         }
+    }
+    if robust {
+        out.push_str(
+            "(the likelihood-ratio and score tests assume independent rows; the Wald and \
+             robust score tests, z and p use the robust variance)\n",
+        );
     }
     if let Some(zph) = o.zph {
         let mut rows: Vec<Vec<String>> = zph

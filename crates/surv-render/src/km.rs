@@ -49,8 +49,19 @@ struct CurveJson<'a> {
 
 /// The columns of the CSV table.
 const CSV_COLUMNS: &[&str] = &[
-    "kind", "group", "time", "n_risk", "n_event", "n_censor", "estimate", "std_err", "lower",
+    "kind",
+    "group",
+    "time",
+    "n_risk",
+    "n_event",
+    "n_censor",
+    "estimate",
+    "std_err",
+    "lower",
     "upper",
+    "n_risk_weighted",
+    "n_event_weighted",
+    "n_censor_weighted",
 ];
 
 /// Kaplan-Meier curves in `format`. `n_dropped` is the number of rows left
@@ -59,7 +70,9 @@ const CSV_COLUMNS: &[&str] = &[
 /// CSV rows, by `kind`: `curve` (n_risk = subjects, n_event = events,
 /// n_censor = censorings), `median` (estimate = median time, lower and upper
 /// its interval), `step` (every distinct time; estimate = S(t)), `at` (each
-/// requested time), `rmean` (time = τ, estimate = restricted mean).
+/// requested time), `rmean` (time = τ, estimate = restricted mean). With
+/// case weights, `step` and `at` rows also give the weighted counts
+/// (`n_risk_weighted`, …), which R's `survfit` reports as its counts.
 pub fn render(curves: &[KmCurveOutput<'_>], n_dropped: usize, format: OutputFormat) -> String {
     let (conf_type, conf_level) = curves.first().map_or((ConfType::Log, 0.95), |c| {
         (c.curve.conf_type, c.curve.conf_level)
@@ -129,15 +142,18 @@ fn csv(curves: &[KmCurveOutput<'_>]) -> String {
                     s.std_err,
                     s.lower,
                     s.upper,
+                    s.weighted,
                 )
             })
             .chain(k.at(c.at).into_iter().map(|a| {
                 (
                     "at", a.time, a.n_risk, a.n_event, a.n_censor, a.survival, a.std_err, a.lower,
-                    a.upper,
+                    a.upper, a.weighted,
                 )
             }));
-        for (kind, time, n_risk, n_event, n_censor, estimate, std_err, lower, upper) in rows {
+        for (kind, time, n_risk, n_event, n_censor, estimate, std_err, lower, upper, weighted) in
+            rows
+        {
             out.row(
                 kind,
                 &[
@@ -150,6 +166,18 @@ fn csv(curves: &[KmCurveOutput<'_>]) -> String {
                     ("std_err", tidy::number(std_err)),
                     ("lower", tidy::number(lower)),
                     ("upper", tidy::number(upper)),
+                    (
+                        "n_risk_weighted",
+                        tidy::number(weighted.map(|w| w.n_risk_weighted)),
+                    ),
+                    (
+                        "n_event_weighted",
+                        tidy::number(weighted.map(|w| w.n_event_weighted)),
+                    ),
+                    (
+                        "n_censor_weighted",
+                        tidy::number(weighted.map(|w| w.n_censor_weighted)),
+                    ),
                 ],
             );
         }
@@ -200,6 +228,12 @@ fn table(
         "\n{} confidence intervals; rows left out for missing values: {n_dropped}",
         conf_type.r_name()
     );
+    if curves.iter().any(|c| c.curve.weighted.is_some()) {
+        out.push_str(
+            "case weights: n.risk is the weight at risk, as R's survfit reports it \
+             (n and events count rows)\n",
+        );
+    }
     for c in curves {
         if !c.at.is_empty() {
             let _ = writeln!(out, "\n{}:", c.group.unwrap_or("all"));
@@ -210,7 +244,11 @@ fn table(
                 .map(|a| {
                     vec![
                         text::number(a.time),
-                        a.n_risk.to_string(),
+                        // R's n.risk: the weight at risk when there are weights.
+                        a.weighted.map_or_else(
+                            || a.n_risk.to_string(),
+                            |w| text::number(w.n_risk_weighted),
+                        ),
                         text::or_na(a.survival, 4),
                         text::or_na(a.std_err, 4),
                         text::or_na(a.lower, 4),

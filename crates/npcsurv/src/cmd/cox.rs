@@ -1,6 +1,6 @@
 //! `npcsurv cox`: a Cox model, with its proportional-hazards test when asked.
 
-use surv_engine::{CoxConfig, SurvivalData, ZphConfig, cox_ph};
+use surv_engine::{CoxConfig, ZphConfig, cox_ph};
 use surv_render::cox::{self, CoxOutput};
 
 use surv_reader::{Covariate, SurvivalTable};
@@ -10,7 +10,8 @@ use crate::error::CliError;
 use crate::input;
 
 pub fn run(args: CoxArgs) -> Result<(), CliError> {
-    let mut spec = input::spec(&args.input);
+    let mut spec = input::with_rows(input::spec(&args.input), &args.rows);
+    spec.cluster = args.cluster.clone();
     spec.covariates = args.covariates.clone();
     spec.references = args.references.clone();
     spec.strata = args.strata.clone();
@@ -28,7 +29,7 @@ pub fn run(args: CoxArgs) -> Result<(), CliError> {
     spec.categorical = args.categorical.clone();
     let table = input::read(&args.input, &spec)?;
     let analysis = CliError::analysis(&table.source);
-    let mut data = SurvivalData::new(&table.time, &table.event).map_err(&analysis)?;
+    let mut data = input::survival_data(&table)?;
     if let Some(strata) = &table.strata {
         data = data.with_strata(&strata.codes).map_err(&analysis)?;
     }

@@ -27,7 +27,19 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
             });
         }
     }
-    let mut spec = input::spec(&args.input);
+    if args.plot.is_some()
+        && args.group.is_some()
+        && !args.figure.no_pval
+        && (args.rows.start.is_some() || args.rows.weights.is_some())
+    {
+        return Err(CliError::Flag {
+            flag: "--plot",
+            message: "prints the log-rank p on the figure, and R's survdiff has no test for \
+                      --start or --weights rows: add --no-pval"
+                .to_owned(),
+        });
+    }
+    let mut spec = input::with_rows(input::spec(&args.input), &args.rows);
     spec.group = args.group.clone();
     spec.strata = args.figure.strata.clone();
     let table = input::read(&args.input, &spec)?;
@@ -36,7 +48,7 @@ pub fn run(args: KmArgs) -> Result<(), CliError> {
         conf_type: args.conf_type,
         conf_level: args.conf_level,
     };
-    let data = SurvivalData::new(&table.time, &table.event).map_err(&analysis)?;
+    let data = input::survival_data(&table)?;
     let (curves, labels, grouped): (Vec<_>, Vec<Option<&str>>, _) = match &table.group {
         Some(g) => {
             let data = data.with_groups(&g.codes).map_err(&analysis)?;

@@ -1,7 +1,7 @@
 //! `npcsurv logrank`: the G-rho test between groups, stratified when asked,
 //! with its test for trend and its permutation p-value, all of the same test.
 
-use surv_engine::{LogRankConfig, PermutationConfig, SurvivalData, log_rank, permutation_log_rank};
+use surv_engine::{LogRankConfig, PermutationConfig, log_rank, permutation_log_rank};
 use surv_render::logrank::{self, LogRankOutput};
 
 use crate::args::LogrankArgs;
@@ -9,6 +9,21 @@ use crate::error::CliError;
 use crate::input;
 
 pub fn run(args: LogrankArgs) -> Result<(), CliError> {
+    for (flag, given, what) in [
+        ("--start", args.rows.start.is_some(), "(start, stop] rows"),
+        ("--weights", args.rows.weights.is_some(), "case weights"),
+    ] {
+        if given {
+            return Err(CliError::Flag {
+                flag,
+                message: format!(
+                    "the log-rank test takes no {what}: R's survdiff has no such test; \
+                     compare the groups with `npcsurv cox` (its score test is the log-rank \
+                     test on plain rows)"
+                ),
+            });
+        }
+    }
     let mut spec = input::spec(&args.input);
     spec.group = Some(args.group.clone());
     spec.strata = args.strata.clone();
@@ -20,8 +35,8 @@ pub fn run(args: LogrankArgs) -> Result<(), CliError> {
         .as_ref()
         .ok_or(surv_engine::SurvivalError::NoGroups)
         .map_err(&analysis)?;
-    let mut data = SurvivalData::new(&table.time, &table.event)
-        .and_then(|d| d.with_groups(&groups.codes))
+    let mut data = input::survival_data(&table)?
+        .with_groups(&groups.codes)
         .map_err(&analysis)?;
     if let Some(strata) = &table.strata {
         data = data.with_strata(&strata.codes).map_err(&analysis)?;

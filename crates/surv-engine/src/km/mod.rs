@@ -312,6 +312,25 @@ pub struct KmStep {
     pub lower: Option<f64>,
     /// Upper confidence bound.
     pub upper: Option<f64>,
+    /// With case weights, the weights at risk, dying and censored (what R's
+    /// `survfit` reports as `n.risk`, `n.event`, `n.censor`); `None` without.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, skip_serializing_if = "Option::is_none")
+    )]
+    pub weighted: Option<WeightedCount>,
+}
+
+/// The weighted counts of one step or requested time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct WeightedCount {
+    /// Weight at risk.
+    pub n_risk_weighted: f64,
+    /// Weight of the events.
+    pub n_event_weighted: f64,
+    /// Weight of the censorings.
+    pub n_censor_weighted: f64,
 }
 
 impl KmCurve {
@@ -330,6 +349,11 @@ impl KmCurve {
             n_risk: self.n_risk[i],
             n_event: self.n_event[i],
             n_censor: self.n_censor[i],
+            weighted: self.weighted.as_ref().map(|w| WeightedCount {
+                n_risk_weighted: w.n_risk[i],
+                n_event_weighted: w.n_event[i],
+                n_censor_weighted: w.n_censor[i],
+            }),
             survival: self.survival[i],
             std_err: self.std_err[i],
             lower: self.lower[i],
