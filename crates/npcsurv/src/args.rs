@@ -105,6 +105,17 @@ pub enum Command {
     ///
     /// Example: npcsurv cox cohort.csv --time months --event died --covariates age,sex --zph
     Cox(CoxArgs),
+    /// Cumulative incidence of competing risks (Aalen-Johansen), as R's
+    /// survfit(Surv(time, factor(status)) ~ group), with Gray's test between
+    /// the groups, as cmprsk's cuminc.
+    ///
+    /// Example: npcsurv cuminc mgus2.csv --time months --status status --group sex --at 120,240
+    Cuminc(Box<CumincArgs>),
+    /// Fine-Gray subdistribution hazards regression for one cause, as
+    /// cmprsk's crr.
+    ///
+    /// Example: npcsurv finegray mgus2.csv --time months --status status --cause 1 --covariates age,sex
+    Finegray(FinegrayArgs),
     /// Power of the log-rank test (Schoenfeld), or the detectable hazard ratio.
     ///
     /// Example: npcsurv power --hr 0.5 --events 24 ; npcsurv power --events 24 --power 0.8
@@ -316,6 +327,74 @@ pub struct CoxArgs {
     /// Transform of time for --zph: km, identity, rank or log.
     #[arg(long, default_value = "km", requires = "zph")]
     pub zph_transform: TimeTransform,
+}
+
+/// The file, the time and a competing-risks status.
+#[derive(Args)]
+pub struct CompetingInput {
+    #[command(flatten)]
+    pub source: Source,
+    /// Time column (numbers ≥ 0).
+    #[arg(long)]
+    pub time: String,
+    /// Status column: the censoring value (--censor-value) or a cause, any
+    /// numbers or text (say 1 progression, 2 death).
+    #[arg(long)]
+    pub status: String,
+    /// The status of a censored row.
+    #[arg(long, default_value = "0")]
+    pub censor_value: String,
+    /// Output: table (default), json, or csv (one tidy table; its `kind`
+    /// column says what each row is).
+    #[arg(long, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct CumincArgs {
+    #[command(flatten)]
+    pub input: CompetingInput,
+    /// One set of curves per value of this column, compared by Gray's test.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Times at which to read the curves, comma-separated: one row per time,
+    /// in the order given; a time after a group's last observation reads NA.
+    #[arg(long, value_delimiter = ',', value_parser = time_point)]
+    pub at: Vec<f64>,
+    /// Weight exponent of Gray's test (cuminc's rho; 0 by default).
+    #[arg(long, default_value_t = 0.0, requires = "group")]
+    pub rho: f64,
+    /// Also draw the curves, with the number at risk under them, to this
+    /// file. Its extension chooses the format: .svg, .png or .pdf.
+    #[arg(long, value_parser = figure_path)]
+    pub plot: Option<PathBuf>,
+    /// Title above the plot.
+    #[arg(long, requires = "plot")]
+    pub title: Option<String>,
+    /// x-axis label (default: the time column's name).
+    #[arg(long, requires = "plot")]
+    pub xlab: Option<String>,
+    /// Resolution of a .png figure, dots per inch.
+    #[arg(long, value_parser = dpi, requires = "plot")]
+    pub dpi: Option<f64>,
+}
+
+#[derive(Args)]
+pub struct FinegrayArgs {
+    #[command(flatten)]
+    pub input: CompetingInput,
+    /// The cause modelled: a status value.
+    #[arg(long)]
+    pub cause: String,
+    /// Covariate columns, comma-separated; text columns become indicators.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub covariates: Vec<String>,
+    /// Numeric covariates to treat as categories, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// Reference level of a text covariate, as column=level (repeatable).
+    #[arg(long = "reference", value_parser = reference)]
+    pub references: Vec<(String, String)>,
 }
 
 #[derive(Args)]

@@ -99,15 +99,27 @@ pub fn read_quietly(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, C
     )?)
 }
 
-/// Reads the file; says on standard error how many rows were left out.
-pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
-    let table = read_quietly(input, spec)?;
+/// Reads `spec`'s columns of the source's file; says on standard error how
+/// many rows were left out.
+pub fn read_source(source: &Source, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
+    let table = SurvivalTable::read_as(&source.file, &options(source), spec)?;
+    warn_dropped(&table);
+    Ok(table)
+}
+
+fn warn_dropped(table: &SurvivalTable) {
     if table.n_dropped > 0 {
         warn(&format!(
             "{}: {} of {} rows left out for a missing value in a used column",
             table.source, table.n_dropped, table.n_read
         ));
     }
+}
+
+/// Reads the file; says on standard error how many rows were left out.
+pub fn read(input: &Input, spec: &ColumnSpec) -> Result<SurvivalTable, CliError> {
+    let table = read_quietly(input, spec)?;
+    warn_dropped(&table);
     Ok(table)
 }
 

@@ -154,3 +154,87 @@ fn reproduce_summary() {
     let text = run(&["reproduce", "--out", &dir_text]).replace(&dir_text, "DIR");
     pin!("reproduce", text);
 }
+
+const HEART: &str = "fixtures/golden/data/counting/heart.csv";
+
+#[test]
+fn cox_clustered_table() {
+    pin!(
+        "cox_cluster",
+        run(&[
+            "cox",
+            HEART,
+            "--start",
+            "start",
+            "--time",
+            "stop",
+            "--event",
+            "event",
+            "--covariates",
+            "age,year,surgery,transplant",
+            "--cluster",
+            "id"
+        ])
+    );
+}
+
+#[test]
+fn km_weighted_table() {
+    pin!(
+        "km_weighted",
+        run(&[
+            "km",
+            HEART,
+            "--start",
+            "start",
+            "--time",
+            "stop",
+            "--event",
+            "event",
+            "--weights",
+            "w",
+            "--group",
+            "surgery",
+            "--at",
+            "100,365,2000"
+        ])
+    );
+}
+
+#[test]
+fn cuminc_table() {
+    pin!(
+        "cuminc",
+        run(&[
+            "cuminc",
+            "fixtures/golden/data/competing/mgus2.csv",
+            "--time",
+            "time",
+            "--status",
+            "status",
+            "--group",
+            "group",
+            "--at",
+            "120,240,500"
+        ])
+    );
+}
+
+#[test]
+fn finegray_table() {
+    pin!(
+        "finegray",
+        run(&[
+            "finegray",
+            "fixtures/golden/data/finegray/mgus2.csv",
+            "--time",
+            "time",
+            "--status",
+            "status",
+            "--cause",
+            "1",
+            "--covariates",
+            "age,sex,hgb"
+        ])
+    );
+}

@@ -50,6 +50,6 @@ mod workbook;
 pub use dates::{DateSpan, TimeUnit, parse_iso_date};
 pub use error::{HeaderProblem, ReadError};
 pub use source::{Format, MISSING, ReadOptions, TextLayout};
-pub use survival_columns::{ColumnSpec, Covariate, Labels, SurvivalTable};
+pub use survival_columns::{ColumnSpec, Covariate, Labels, Status, StatusSpec, SurvivalTable};
 pub use text::{Levels, TextTable};
 pub use workbook::Sheet;

@@ -60,6 +60,31 @@ pub struct ColumnSpec {
     pub weights: Option<String>,
     /// Cluster column (any values): rows of one cluster are not independent.
     pub cluster: Option<String>,
+    /// A competing-risks status column read instead of `event`: the cell
+    /// equal to `censor_value` is censored, any other value is a cause.
+    pub status: Option<StatusSpec>,
+}
+
+/// Which column holds the status of a competing-risks analysis, and which
+/// of its values means censored.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatusSpec {
+    /// The column.
+    pub column: String,
+    /// The censoring value (compared as a number in a numeric column).
+    pub censor_value: String,
+}
+
+/// A competing-risks status: codes 0 (censored) and 1..=k for the causes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// The column.
+    pub column: String,
+    /// The causes, as text, in sorted order (numeric for a numeric column);
+    /// cause `c` is `causes[c - 1]`.
+    pub causes: Vec<String>,
+    /// One code per kept row: 0 censored, `c` for `causes[c - 1]`.
+    pub codes: Vec<u32>,
 }
 
 impl ColumnSpec {
@@ -106,7 +131,10 @@ impl ColumnSpec {
             Some(span) => vec![span.from.clone(), span.to.clone()],
             None => vec![self.time.clone()],
         };
-        columns.push(self.event.clone());
+        match &self.status {
+            Some(status) => columns.push(status.column.clone()),
+            None => columns.push(self.event.clone()),
+        }
         columns.extend(self.group.iter().cloned());
         columns.extend(self.strata.iter().cloned());
         columns.extend(self.covariates.iter().cloned());
@@ -161,6 +189,9 @@ pub struct SurvivalTable {
     pub weights: Option<Vec<f64>>,
     /// Clusters, if asked for.
     pub cluster: Option<Labels>,
+    /// The competing-risks status, if asked for (then `event` is "not
+    /// censored").
+    pub status: Option<Status>,
     /// Data rows read (blank lines not counted).
     pub n_read: usize,
     /// Rows left out for a missing value in a used column.
@@ -425,7 +456,10 @@ fn from_frame(
         },
         None => Time::Column(read(&spec.time)?),
     };
-    let event = read(&spec.event)?;
+    let event = match &spec.status {
+        Some(status) => read(&status.column)?,
+        None => read(&spec.event)?,
+    };
     let group = spec.group.as_deref().map(read).transpose()?;
     let strata = spec.strata.as_deref().map(read).transpose()?;
     let covariates = spec
@@ -461,7 +495,15 @@ fn from_frame(
         .iter()
         .map(|&r| time.at(source, r))
         .collect::<Result<Vec<_>, _>>()?;
+    let status = spec
+        .status
+        .as_ref()
+        .map(|s| causes(&event, &kept, &s.censor_value));
     let events = match spec.event_value.as_deref() {
+        _ if status.is_some() => status
+            .iter()
+            .flat_map(|s| s.codes.iter().map(|&c| c != 0))
+            .collect(),
         Some(value) => events_equal_to(source, &event, &kept, value)?,
         None => kept
             .iter()
@@ -520,6 +562,7 @@ fn from_frame(
         entry,
         weights,
         cluster: cluster.as_ref().map(|c| labels(c, &kept)),
+        status,
         covariates,
         n_read: n,
         n_dropped: n - kept.len(),
@@ -632,6 +675,37 @@ fn events_equal_to(
         });
     }
     Ok(events)
+}
+
+/// A status column's causes: every level but the censoring value, in
+/// order, coded from 1; censored rows 0.
+fn causes(cells: &Cells<'_>, kept: &[usize], censor_value: &str) -> Status {
+    let Labels { levels, codes, .. } = labels(cells, kept);
+    let numeric = cells.numbers.is_some() && !cells.boolean;
+    let censor = censor_value.trim();
+    let is_censor = |level: &str| match (numeric, censor.parse::<f64>(), level.parse::<f64>()) {
+        (true, Ok(a), Ok(b)) => a == b,
+        _ => level == censor_value,
+    };
+    let censor_level = levels.iter().position(|l| is_censor(l));
+    // Old level → new code: the censoring level 0, the others 1.. in order.
+    let recode: Vec<u32> = (0..levels.len())
+        .map(|l| match censor_level {
+            Some(c) if l == c => 0,
+            Some(c) if l > c => l as u32,
+            _ => l as u32 + 1,
+        })
+        .collect();
+    Status {
+        column: cells.name.clone(),
+        causes: levels
+            .iter()
+            .enumerate()
+            .filter(|&(l, _)| Some(l) != censor_level)
+            .map(|(_, level)| level.clone())
+            .collect(),
+        codes: codes.iter().map(|&c| recode[c as usize]).collect(),
+    }
 }
 
 /// Sorted levels and codes of the kept rows: numeric order for a numeric

@@ -145,6 +145,7 @@ fn trial_expected() -> SurvivalTable {
         entry: None,
         weights: None,
         cluster: None,
+        status: None,
         n_read: 6,
         n_dropped: 2,
     }

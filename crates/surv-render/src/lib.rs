@@ -25,6 +25,8 @@
 #![deny(missing_docs)]
 
 pub mod cox;
+pub mod cuminc;
+pub mod finegray;
 mod format;
 pub mod km;
 pub mod logrank;

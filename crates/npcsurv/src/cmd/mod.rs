@@ -1,5 +1,6 @@
 //! One module per subcommand, each with a `run`.
 
+mod competing;
 mod cox;
 mod federated;
 mod km;
@@ -18,6 +19,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Km(args) => km::run(*args),
         Command::Logrank(args) => logrank::run(args),
         Command::Cox(args) => cox::run(args),
+        Command::Cuminc(args) => competing::cuminc(*args),
+        Command::Finegray(args) => competing::finegray(args),
         Command::Power(args) => power::run(args),
         Command::Table1(args) => table1::run(args),
         Command::Univariate(args) => univariate::run(*args),

@@ -254,6 +254,7 @@ pub(super) fn federated_cox(
                 entry: None,
                 weights: None,
                 cluster: None,
+                status: None,
                 source: site.clone(),
                 n_read: at.len(),
                 n_dropped: 0,
