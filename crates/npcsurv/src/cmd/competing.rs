@@ -57,16 +57,16 @@ fn status<'a>(table: &'a SurvivalTable, input: &CompetingInput) -> Result<&'a St
 }
 
 pub fn cuminc(args: CumincArgs) -> Result<(), CliError> {
-    if let (Some(path), Some(_)) = (&args.plot, args.dpi) {
-        if ImageFormat::from_path(path).ok() != Some(ImageFormat::Png) {
-            return Err(CliError::Flag {
-                flag: "--dpi",
-                message: format!(
-                    "sets the resolution of a .png figure, and {} is not one",
-                    path.display()
-                ),
-            });
-        }
+    if let (Some(path), Some(_)) = (&args.plot, args.dpi)
+        && ImageFormat::from_path(path).ok() != Some(ImageFormat::Png)
+    {
+        return Err(CliError::Flag {
+            flag: "--dpi",
+            message: format!(
+                "sets the resolution of a .png figure, and {} is not one",
+                path.display()
+            ),
+        });
     }
     let mut spec = spec(&args.input);
     spec.group = args.group.clone();
