@@ -117,8 +117,10 @@ impl<'a> SurvivalData<'a> {
     pub fn with_entry(self, starts: &'a [f64]) -> Result<Self, SurvivalError> {
         self.check_length("entry", starts.len())?;
         // NaN entries fail the comparison too.
-        let before =
-            |i: usize| starts[i].partial_cmp(&self.times[i]) == Some(std::cmp::Ordering::Less);
+        let before = |i: usize| {
+            starts[i].is_finite()
+                && starts[i].partial_cmp(&self.times[i]) == Some(std::cmp::Ordering::Less)
+        };
         if let Some(i) = (0..starts.len()).find(|&i| !before(i)) {
             return Err(SurvivalError::InvalidInterval {
                 index: i,

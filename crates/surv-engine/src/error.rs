@@ -118,6 +118,12 @@ pub enum SurvivalError {
         /// The value.
         value: f64,
     },
+    /// A case weight of 0 given to Cox regression, which (as R's `coxph`)
+    /// needs every weight > 0.
+    ZeroWeight {
+        /// 0-based position in the input.
+        index: usize,
+    },
     /// The data carry something this estimator cannot honour (as R's
     /// `survdiff` takes no `(start, stop]` data); refused rather than ignored.
     Unsupported {
@@ -187,6 +193,10 @@ impl fmt::Display for SurvivalError {
             SurvivalError::InvalidWeight { index, value } => {
                 write!(f, "weight at position {index} is {value}; expected a finite number ≥ 0")
             }
+            SurvivalError::ZeroWeight { index } => write!(
+                f,
+                "weight at position {index} is 0; Cox regression needs every weight > 0 (as R's coxph)"
+            ),
             SurvivalError::Unsupported { estimator, feature } => {
                 write!(f, "the {estimator} does not take {}", feature.describe())
             }

@@ -99,3 +99,41 @@ proptest! {
         }
     }
 }
+
+/// Bad rows and weights are typed errors, never NaN.
+#[test]
+fn degenerate_rows_and_weights_are_typed_errors() {
+    use surv_engine::SurvivalError;
+    let times = [2.0, 3.0, 5.0];
+    let events = [true, false, true];
+    let data = SurvivalData::new(&times, &events).unwrap();
+    for bad in [
+        [0.0, f64::NEG_INFINITY, 1.0],
+        [0.0, f64::NAN, 1.0],
+        [0.0, 3.0, 1.0],
+    ] {
+        assert!(matches!(
+            data.clone().with_entry(&bad),
+            Err(SurvivalError::InvalidInterval { index: 1, .. })
+        ));
+    }
+    for bad in [
+        [1.0, -1.0, 1.0],
+        [1.0, f64::NAN, 1.0],
+        [1.0, f64::INFINITY, 1.0],
+    ] {
+        assert!(matches!(
+            data.clone().with_weights(&bad),
+            Err(SurvivalError::InvalidWeight { index: 1, .. })
+        ));
+    }
+    // A zero weight: a curve takes it (as survfit), Cox refuses it (as coxph).
+    let zero = [1.0, 0.0, 1.0];
+    let weighted = data.with_weights(&zero).unwrap();
+    assert!(kaplan_meier(&weighted, &KmConfig::default()).is_ok());
+    let x = [0.5, 1.0, 2.0];
+    assert_eq!(
+        cox_ph(&weighted, &[&x], &CoxConfig::default()).unwrap_err(),
+        SurvivalError::ZeroWeight { index: 1 }
+    );
+}

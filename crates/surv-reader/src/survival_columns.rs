@@ -56,8 +56,11 @@ pub struct ColumnSpec {
     /// Entry-time column: each row is the interval (entry, time] of R's
     /// `Surv(start, stop, event)`. Any finite number before the row's time.
     pub entry: Option<String>,
-    /// Case-weight column: finite numbers ≥ 0.
+    /// Case-weight column: finite numbers ≥ 0 (> 0 with `positive_weights`).
     pub weights: Option<String>,
+    /// Whether a weight of 0 is bad input (R's `coxph` refuses it, `survfit`
+    /// takes it).
+    pub positive_weights: bool,
     /// Cluster column (any values): rows of one cluster are not independent.
     pub cluster: Option<String>,
     /// A competing-risks status column read instead of `event`: the cell
@@ -541,9 +544,13 @@ fn from_frame(
         .map(|c| {
             kept.iter()
                 .map(|&r| {
-                    let expected = "a case weight: a finite number ≥ 0";
+                    let expected = if spec.positive_weights {
+                        "a case weight: a finite number > 0 (R's coxph refuses 0)"
+                    } else {
+                        "a case weight: a finite number ≥ 0"
+                    };
                     c.number(source, r, expected).and_then(|v| {
-                        if v.is_finite() && v >= 0.0 {
+                        if v.is_finite() && (v > 0.0 || (v == 0.0 && !spec.positive_weights)) {
                             Ok(v)
                         } else {
                             Err(c.invalid(source, r, expected))

@@ -12,6 +12,7 @@ use crate::input;
 pub fn run(args: CoxArgs) -> Result<(), CliError> {
     let mut spec = input::with_rows(input::spec(&args.input), &args.rows);
     spec.cluster = args.cluster.clone();
+    spec.positive_weights = true;
     spec.covariates = args.covariates.clone();
     spec.references = args.references.clone();
     spec.strata = args.strata.clone();

@@ -71,6 +71,12 @@ impl CoxData {
                 });
             }
         }
+        if let Some(i) = data
+            .weights()
+            .and_then(|w| w.iter().position(|&v| v <= 0.0))
+        {
+            return Err(SurvivalError::ZeroWeight { index: i });
+        }
         let (times, events) = (data.times(), data.events());
 
         // The one sort: rows bucketed by stratum (a counting pass), each bucket
