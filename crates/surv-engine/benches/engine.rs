@@ -319,26 +319,11 @@ fn finegray_table(max: usize) {
             iterations = fit.iterations;
             black_box(fit);
         });
-        // Weights that are not whole numbers: R's choice, and ours, is then
-        // the robust (sandwich) variance, one more linear pass at β̂ and one
-        // at 0.
-        let mut rng = Rng(0x3e16 ^ n as u64);
-        let weights: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
-        let weighted_time = median_time(runs, || {
-            let survival = SurvivalData::new(&data.time, &data.event)
-                .and_then(|d| d.with_weights(&weights))
-                .unwrap();
-            let fit = cox_ph(&survival, &columns, &CoxConfig::default()).unwrap();
-            assert!(fit.robust_std_err.is_some());
-            black_box(fit);
-        });
         println!(
-            "| {n} | {:.2} | {:.1} | {iterations} | {:.1} | {:.1} | {:.1} |",
+            "| {n} | {:.2} | {:.1} | {iterations} | {:.1} |",
             ms(sort),
             ms(fit_time),
-            ms(fit_time) / ms(sort),
-            ms(weighted_time),
-            ms(weighted_time) / ms(sort)
+            ms(fit_time) / ms(sort)
         );
         n *= 10;
     }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use serde::Serialize;
 use surv_engine::{ChiSquareTest, CoxFit, Ties, Zph};
 
+use crate::coefficients::{CoefficientJson, Coefficients};
 use crate::format::{self, OutputFormat};
 use crate::text;
 use crate::tidy::{self, Cell, Tidy};
@@ -48,22 +49,6 @@ pub(crate) struct Document<'a> {
     /// With a robust variance: R's robust score test (`rscore`).
     #[serde(skip_serializing_if = "Option::is_none")]
     robust_score_test: Option<Option<ChiSquareTest>>,
-}
-
-#[derive(Serialize)]
-struct CoefficientJson<'a> {
-    name: &'a str,
-    coef: f64,
-    se: Option<f64>,
-    hr: Option<f64>,
-    hr_lower: Option<f64>,
-    hr_upper: Option<f64>,
-    z: Option<f64>,
-    p_value: Option<f64>,
-    /// With a robust variance (clusters, or weights that are not whole
-    /// numbers): its standard error, which `z`, `p_value` and the interval use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    robust_se: Option<Option<f64>>,
 }
 
 #[derive(Serialize)]
@@ -158,19 +143,7 @@ pub(crate) fn document<'a>(o: &'a CoxOutput<'a>) -> Document<'a> {
         n: f.n,
         events: f.n_events,
         n_dropped: o.n_dropped,
-        coefficients: (0..f.coef.len())
-            .map(|j| CoefficientJson {
-                name: &o.names[j],
-                coef: f.coef[j],
-                se: f.std_err[j],
-                hr: f.hazard_ratio[j].hr,
-                hr_lower: f.hazard_ratio[j].lower,
-                hr_upper: f.hazard_ratio[j].upper,
-                z: f.z[j],
-                p_value: f.p_value[j],
-                robust_se: f.robust_std_err.as_ref().map(|r| r[j]),
-            })
-            .collect(),
+        coefficients: coefficients(o).json(),
         loglik_null: f.loglik_null,
         loglik: f.loglik,
         lr_test: f.lr_test,
@@ -200,6 +173,19 @@ pub(crate) fn document<'a>(o: &'a CoxOutput<'a>) -> Document<'a> {
     }
 }
 
+fn coefficients<'a>(o: &'a CoxOutput<'a>) -> Coefficients<'a> {
+    let f = o.fit;
+    Coefficients {
+        names: o.names,
+        coef: &f.coef,
+        std_err: &f.std_err,
+        hazard_ratio: &f.hazard_ratio,
+        z: &f.z,
+        p_value: &f.p_value,
+        robust_std_err: f.robust_std_err.as_deref(),
+    }
+}
+
 /// The fit's warnings, in words, naming the covariate where there is one.
 pub fn warnings(o: &CoxOutput<'_>) -> Vec<String> {
     o.fit
@@ -219,26 +205,7 @@ pub fn warnings(o: &CoxOutput<'_>) -> Vec<String> {
 fn csv(o: &CoxOutput<'_>) -> String {
     let f = o.fit;
     let mut out = Tidy::new(CSV_COLUMNS);
-    for (j, name) in o.names.iter().enumerate() {
-        let hr = f.hazard_ratio[j];
-        out.row(
-            "coefficient",
-            &[
-                ("term", Cell::Text(name)),
-                ("estimate", Cell::Number(f.coef[j])),
-                ("std_err", tidy::number(f.std_err[j])),
-                ("hr", tidy::number(hr.hr)),
-                ("hr_lower", tidy::number(hr.lower)),
-                ("hr_upper", tidy::number(hr.upper)),
-                ("z", tidy::number(f.z[j])),
-                ("p_value", tidy::number(f.p_value[j])),
-                (
-                    "robust_std_err",
-                    tidy::number(f.robust_std_err.as_ref().and_then(|r| r[j])),
-                ),
-            ],
-        );
-    }
+    coefficients(o).csv_rows(&mut out);
     let test = |out: &mut Tidy, kind: &str, term: &str, t: &ChiSquareTest| {
         out.row(
             kind,
@@ -282,23 +249,7 @@ fn csv(o: &CoxOutput<'_>) -> String {
 
 fn table(o: &CoxOutput<'_>) -> String {
     let f = o.fit;
-    let level = f.conf_level * 100.0;
-    let rows: Vec<Vec<String>> = (0..f.coef.len())
-        .map(|j| {
-            let hr = f.hazard_ratio[j];
-            vec![
-                o.names[j].clone(),
-                format!("{:.4}", f.coef[j]),
-                text::or_na(hr.hr, 4),
-                text::or_na(f.std_err[j], 4),
-                text::or_na(f.robust_std_err.as_ref().and_then(|r| r[j]), 4),
-                text::or_na(f.z[j], 3),
-                f.p_value[j].map_or_else(|| "NA".to_owned(), text::p_value),
-                text::or_na(hr.lower, 3),
-                text::or_na(hr.upper, 3),
-            ]
-        })
-        .collect();
+    let robust = f.robust_std_err.is_some();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -307,36 +258,7 @@ fn table(o: &CoxOutput<'_>) -> String {
         f.n_events,
         f.ties.r_name()
     );
-    let robust = f.robust_std_err.is_some();
-    let (lower, upper) = (format!("lower .{level:.0}"), format!("upper .{level:.0}"));
-    let header = [
-        "",
-        "coef",
-        "exp(coef)",
-        "se(coef)",
-        "robust se",
-        "z",
-        "p",
-        &lower,
-        &upper,
-    ];
-    // The robust column only where there is a robust variance, as R prints it.
-    let keep = |k: usize| robust || k != 4;
-    let header: Vec<&str> = (0..header.len())
-        .filter(|&k| keep(k))
-        .map(|k| header[k])
-        .collect();
-    let rows: Vec<Vec<String>> = rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .enumerate()
-                .filter(|(k, _)| keep(*k))
-                .map(|(_, cell)| cell)
-                .collect()
-        })
-        .collect();
-    out.push_str(&text::aligned(&header, &rows));
+    out.push_str(&coefficients(o).table(f.conf_level));
     let _ = writeln!(
         out,
         "\nConcordance = {} (se = {})",

@@ -6,9 +6,9 @@ use std::fmt::Write;
 use serde::Serialize;
 use surv_engine::FineGrayFit;
 
+use crate::coefficients::{CoefficientJson, Coefficients};
 use crate::format::{self, OutputFormat};
-use crate::text;
-use crate::tidy::{self, Cell, Tidy};
+use crate::tidy::{Cell, Tidy};
 
 /// A fitted model with the names of its codes and covariates.
 pub struct FineGrayOutput<'a> {
@@ -45,22 +45,22 @@ struct Document<'a> {
     warnings: Vec<String>,
 }
 
-/// The coefficient as `npcsurv cox` prints one.
-#[derive(Serialize)]
-struct CoefficientJson<'a> {
-    name: &'a str,
-    coef: f64,
-    se: Option<f64>,
-    hr: Option<f64>,
-    hr_lower: Option<f64>,
-    hr_upper: Option<f64>,
-    z: Option<f64>,
-    p_value: Option<f64>,
-}
-
 const CSV_COLUMNS: &[&str] = &[
     "kind", "term", "estimate", "std_err", "hr", "hr_lower", "hr_upper", "z", "p_value",
 ];
+
+fn coefficients<'a>(o: &'a FineGrayOutput<'a>) -> Coefficients<'a> {
+    let f = o.fit;
+    Coefficients {
+        names: o.names,
+        coef: &f.coef,
+        std_err: &f.std_err,
+        hazard_ratio: &f.hazard_ratio,
+        z: &f.z,
+        p_value: &f.p_value,
+        robust_std_err: None,
+    }
+}
 
 /// The fit's warnings in words.
 fn warnings(o: &FineGrayOutput<'_>) -> Vec<String> {
@@ -91,18 +91,7 @@ pub fn render(o: &FineGrayOutput<'_>, format: OutputFormat) -> String {
             competing: f.n_competing,
             censored: f.n_censored,
             n_dropped: o.n_dropped,
-            coefficients: (0..f.coef.len())
-                .map(|j| CoefficientJson {
-                    name: &o.names[j],
-                    coef: f.coef[j],
-                    se: f.std_err[j],
-                    hr: f.hazard_ratio[j].hr,
-                    hr_lower: f.hazard_ratio[j].lower,
-                    hr_upper: f.hazard_ratio[j].upper,
-                    z: f.z[j],
-                    p_value: f.p_value[j],
-                })
-                .collect(),
+            coefficients: coefficients(o).json(),
             loglik_null: f.loglik_null,
             loglik: f.loglik,
             iterations: f.iterations,
@@ -112,22 +101,7 @@ pub fn render(o: &FineGrayOutput<'_>, format: OutputFormat) -> String {
         }),
         OutputFormat::Csv => {
             let mut out = Tidy::new(CSV_COLUMNS);
-            for (j, name) in o.names.iter().enumerate() {
-                let hr = f.hazard_ratio[j];
-                out.row(
-                    "coefficient",
-                    &[
-                        ("term", Cell::Text(name)),
-                        ("estimate", Cell::Number(f.coef[j])),
-                        ("std_err", tidy::number(f.std_err[j])),
-                        ("hr", tidy::number(hr.hr)),
-                        ("hr_lower", tidy::number(hr.lower)),
-                        ("hr_upper", tidy::number(hr.upper)),
-                        ("z", tidy::number(f.z[j])),
-                        ("p_value", tidy::number(f.p_value[j])),
-                    ],
-                );
-            }
+            coefficients(o).csv_rows(&mut out);
             out.row("loglik_null", &[("estimate", Cell::Number(f.loglik_null))]);
             out.row("loglik", &[("estimate", Cell::Number(f.loglik))]);
             out.finish()
@@ -138,41 +112,13 @@ pub fn render(o: &FineGrayOutput<'_>, format: OutputFormat) -> String {
 
 fn table(o: &FineGrayOutput<'_>) -> String {
     let f = o.fit;
-    let level = f.conf_level * 100.0;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Fine-Gray model of cause {}: n = {}, events of the cause = {}, competing = {}, censored = {}\n",
         o.cause, f.n, f.n_events, f.n_competing, f.n_censored
     );
-    let rows: Vec<Vec<String>> = (0..f.coef.len())
-        .map(|j| {
-            let hr = f.hazard_ratio[j];
-            vec![
-                o.names[j].clone(),
-                format!("{:.4}", f.coef[j]),
-                text::or_na(hr.hr, 4),
-                text::or_na(f.std_err[j], 4),
-                text::or_na(f.z[j], 3),
-                f.p_value[j].map_or_else(|| "NA".to_owned(), text::p_value),
-                text::or_na(hr.lower, 3),
-                text::or_na(hr.upper, 3),
-            ]
-        })
-        .collect();
-    out.push_str(&text::aligned(
-        &[
-            "",
-            "coef",
-            "exp(coef)",
-            "se(coef)",
-            "z",
-            "p",
-            &format!("lower .{level:.0}"),
-            &format!("upper .{level:.0}"),
-        ],
-        &rows,
-    ));
+    out.push_str(&coefficients(o).table(f.conf_level));
     let _ = writeln!(
         out,
         "\nexp(coef) is the subdistribution hazard ratio; se is crr's robust one.\n\

@@ -24,6 +24,7 @@
 
 #![deny(missing_docs)]
 
+mod coefficients;
 pub mod cox;
 pub mod cuminc;
 pub mod finegray;
