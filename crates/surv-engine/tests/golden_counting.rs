@@ -327,6 +327,30 @@ fn survfit_with_entry_and_weights_matches_r() {
                 &nums(&want["std_chaz"]),
                 &some(&got.std_err_cumhaz),
             );
+            let median = got.median();
+            r.value(&format!("{id} median"), num(&want["median"]), median.time);
+            r.value(
+                &format!("{id} median lower"),
+                num(&want["median_lower"]),
+                median.lower,
+            );
+            r.value(
+                &format!("{id} median upper"),
+                num(&want["median_upper"]),
+                median.upper,
+            );
+            let tau = num(&want["rmean_tau"]).unwrap();
+            match got.restricted_mean(tau) {
+                Ok(m) => {
+                    r.value(&format!("{id} rmean"), num(&want["rmean"]), Some(m.rmean));
+                    r.value(
+                        &format!("{id} rmean se"),
+                        num(&want["rmean_se"]),
+                        Some(m.std_err),
+                    );
+                }
+                Err(e) => r.failures.push(format!("{id} rmean: {e}")),
+            }
         }
         if let Some(at) = case["at"].as_object() {
             // R leaves out a requested time past the end; ours says "not
