@@ -63,6 +63,19 @@ pub struct Columns {
 /// The time (a column, or two date columns) and the event.
 #[derive(Args)]
 pub struct TimeEvent {
+    #[command(flatten)]
+    pub span: TimeSpan,
+    /// Event column: 1/0 or true/false, unless --event-value is given.
+    #[arg(long)]
+    pub event: String,
+    /// Event = (cell equals this value), e.g. `Ex`, or `2` for R's dead.
+    #[arg(long)]
+    pub event_value: Option<String>,
+}
+
+/// The follow-up time: a column, or two date columns.
+#[derive(Args)]
+pub struct TimeSpan {
     /// Time column (numbers ≥ 0). Or give --time-from and --time-to.
     #[arg(
         long,
@@ -83,12 +96,6 @@ pub struct TimeEvent {
     /// (365.25/12 days) or years (365.25 days).
     #[arg(long, requires = "time_from")]
     pub time_unit: Option<TimeUnit>,
-    /// Event column: 1/0 or true/false, unless --event-value is given.
-    #[arg(long)]
-    pub event: String,
-    /// Event = (cell equals this value), e.g. `Ex`, or `2` for R's dead.
-    #[arg(long)]
-    pub event_value: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -334,9 +341,8 @@ pub struct CoxArgs {
 pub struct CompetingInput {
     #[command(flatten)]
     pub source: Source,
-    /// Time column (numbers ≥ 0).
-    #[arg(long)]
-    pub time: String,
+    #[command(flatten)]
+    pub span: TimeSpan,
     /// Status column: the censoring value (--censor-value) or a cause, any
     /// numbers or text (say 1 progression, 2 death).
     #[arg(long)]

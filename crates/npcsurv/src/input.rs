@@ -7,7 +7,7 @@ use surv_reader::{ColumnSpec, Format, ReadOptions, Sheet, SurvivalTable, TextLay
 
 use surv_engine::SurvivalData;
 
-use crate::args::{Input, RowArgs, Source, TimeEvent};
+use crate::args::{Input, RowArgs, Source, TimeEvent, TimeSpan};
 use crate::error::CliError;
 
 /// The column spec of `input` (time or dates, event, event value); commands
@@ -43,24 +43,30 @@ pub fn survival_data(table: &SurvivalTable) -> Result<SurvivalData<'_>, CliError
 
 /// The column spec of the time and event flags.
 pub fn spec_of(input: &TimeEvent) -> ColumnSpec {
-    let spec = ColumnSpec {
+    ColumnSpec {
         event_value: input.event_value.clone(),
-        ..ColumnSpec::new(input.time.as_deref().unwrap_or_default(), &input.event)
-    };
-    match (&input.time_from, &input.time_to) {
-        (Some(from), Some(to)) => spec.with_dates(from, to, input.time_unit.unwrap_or_default()),
+        ..spec_of_span(&input.span, &input.event)
+    }
+}
+
+/// The column spec of a time (column or dates) with `event` as the event
+/// column.
+pub fn spec_of_span(span: &TimeSpan, event: &str) -> ColumnSpec {
+    let spec = ColumnSpec::new(span.time.as_deref().unwrap_or_default(), event);
+    match (&span.time_from, &span.time_to) {
+        (Some(from), Some(to)) => spec.with_dates(from, to, span.time_unit.unwrap_or_default()),
         _ => spec,
     }
 }
 
 /// How the time axis is described: the time column, or the two date columns
 /// and the unit.
-pub fn time_description(input: &TimeEvent) -> String {
-    match (&input.time, &input.time_from, &input.time_to) {
+pub fn time_description(span: &TimeSpan) -> String {
+    match (&span.time, &span.time_from, &span.time_to) {
         (Some(time), _, _) => time.clone(),
         (None, Some(from), Some(to)) => format!(
             "{} from {from} to {to}",
-            input.time_unit.unwrap_or_default().name()
+            span.time_unit.unwrap_or_default().name()
         ),
         _ => String::new(),
     }

@@ -271,3 +271,62 @@ fn finegray_prints_crr() {
         stderr(&out)
     );
 }
+
+/// Times from two date columns give the same curves and model as the time
+/// column they span.
+#[test]
+fn dates_give_what_their_span_gives() {
+    let rows = [
+        (30, 2, 0.5),
+        (25, 1, 1.0),
+        (46, 0, 2.0),
+        (92, 1, 0.0),
+        (8, 2, 1.5),
+        (59, 1, 0.3),
+        (120, 0, 1.1),
+        (11, 1, 2.2),
+        (67, 2, 0.9),
+        (40, 1, 1.7),
+    ];
+    let mut text = String::from("time,status,x,from,to\n");
+    for (days, status, x) in rows {
+        // 2020 is a leap year: the span crosses 29 February for some rows.
+        let to = 18_293 + days; // days since 1970-01-01 of 2020-02-01, plus the span
+        text += &format!("{days},{status},{x},2020-02-01,{}\n", iso(to));
+    }
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("competing-dates.csv");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    for command in [
+        vec!["cuminc", "--at", "30,60"],
+        vec!["finegray", "--cause", "1", "--covariates", "x"],
+    ] {
+        let run = |time: &[&str]| {
+            let mut args = vec![command[0], path];
+            args.extend(time);
+            args.extend(["--status", "status", "--format", "json"]);
+            args.extend(&command[1..]);
+            json_of(&npcsurv(&args))
+        };
+        assert_eq!(
+            run(&["--time", "time"]),
+            run(&["--time-from", "from", "--time-to", "to"]),
+            "{}",
+            command[0]
+        );
+    }
+}
+
+/// The ISO date of a day count from 1970-01-01 (civil-from-days).
+fn iso(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}

@@ -23,7 +23,7 @@ fn spec(input: &CompetingInput) -> ColumnSpec {
             column: input.status.clone(),
             censor_value: input.censor_value.clone(),
         }),
-        ..ColumnSpec::new(&input.time, &input.status)
+        ..input::spec_of_span(&input.span, &input.status)
     }
 }
 
@@ -178,7 +178,10 @@ fn draw(path: &Path, args: &CumincArgs, o: &CumincOutput<'_>) -> Result<(), CliE
         (Some(g), false) => g.clone(),
         (None, _) => args.input.status.clone(),
     };
-    let x_label = args.xlab.clone().unwrap_or_else(|| args.input.time.clone());
+    let x_label = args
+        .xlab
+        .clone()
+        .unwrap_or_else(|| input::time_description(&args.input.span));
     let labels = plot::Labels {
         title: args.title.as_deref(),
         x: &x_label,

@@ -187,7 +187,7 @@ fn draw(
     let x_label = figure
         .xlab
         .clone()
-        .unwrap_or_else(|| input::time_description(&args.input.columns.time_event));
+        .unwrap_or_else(|| input::time_description(&args.input.columns.time_event.span));
     let labels = plot::Labels {
         title: figure.title.as_deref(),
         x: &x_label,

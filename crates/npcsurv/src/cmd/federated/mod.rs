@@ -45,11 +45,12 @@ pub use pool::{pool_cox, pool_km, pool_logrank};
 pub use site::{site_cox, site_sql, site_summary};
 
 fn time_words(columns: &TimeEvent) -> String {
-    match (&columns.time, &columns.time_from, &columns.time_to) {
+    let span = &columns.span;
+    match (&span.time, &span.time_from, &span.time_to) {
         (Some(time), _, _) => format!("column `{time}`"),
         (None, Some(from), Some(to)) => format!(
             "{} from `{from}` to `{to}`",
-            columns.time_unit.unwrap_or_default().name()
+            span.time_unit.unwrap_or_default().name()
         ),
         _ => String::new(),
     }
