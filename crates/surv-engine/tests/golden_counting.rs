@@ -6,8 +6,8 @@ mod common;
 use common::{Report, Table, num, nums, read_json, strings};
 use serde_json::Value;
 use surv_engine::{
-    CoxConfig, CoxFit, KmConfig, KmCurve, SurvivalData, SurvivalError, Ties, cox_ph, kaplan_meier,
-    kaplan_meier_by_group,
+    CoxConfig, CoxFit, KmConfig, KmCurve, SurvivalData, SurvivalError, Ties, TimeTransform,
+    ZphConfig, cox_ph, kaplan_meier, kaplan_meier_by_group,
 };
 
 /// The columns of one case, read from its data file.
@@ -198,6 +198,33 @@ fn coxph_with_entry_weights_and_clusters_matches_r() {
                 num(&case[key]["p_value"]),
                 test.map(|t| t.p_value),
             );
+        }
+        for (transform, r_name) in [
+            (TimeTransform::Km, "km"),
+            (TimeTransform::Identity, "identity"),
+            (TimeTransform::Rank, "rank"),
+            (TimeTransform::Log, "log"),
+        ] {
+            let want = &case["zph"][r_name];
+            match fit.zph(&ZphConfig { transform }) {
+                Ok(z) => {
+                    let got: Vec<Option<f64>> = z
+                        .terms
+                        .iter()
+                        .chain([&z.global])
+                        .map(|t| Some(t.statistic))
+                        .collect();
+                    r.series(&format!("{id} zph {r_name}"), &nums(&want["chisq"]), &got);
+                    let p: Vec<Option<f64>> = z
+                        .terms
+                        .iter()
+                        .chain([&z.global])
+                        .map(|t| Some(t.p_value))
+                        .collect();
+                    r.series(&format!("{id} zph {r_name} p"), &nums(&want["p_value"]), &p);
+                }
+                Err(e) => r.failures.push(format!("{id} zph {r_name}: {e}")),
+            }
         }
         let c = nums(&case["concordance"]);
         r.value(&format!("{id} concordance"), c[0], fit.concordance.value);

@@ -12,7 +12,7 @@ use super::CoxFit;
 use super::data::CoxData;
 use super::likelihood::{Workspace, for_each_event_time};
 use crate::chisq::ChiSquareTest;
-use crate::data::{RowFeature, SurvivalData};
+use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::km::{KmConfig, kaplan_meier};
 
@@ -105,18 +105,10 @@ impl CoxFit {
     /// `cox.zph(fit, transform)`: on the data the fit was computed from.
     pub fn zph(&self, config: &ZphConfig) -> Result<Zph, SurvivalError> {
         match &self.layout {
-            // The test is written for plain right-censored, unweighted rows.
-            Some(layout) if layout.0.is_plain() => zph(self, &layout.0, config.transform),
-            Some(layout) => Err(SurvivalError::Unsupported {
-                estimator: "proportional-hazards test",
-                feature: if layout.0.entry.is_some() {
-                    RowFeature::Entry
-                } else if layout.0.weight.is_some() {
-                    RowFeature::Weights
-                } else {
-                    RowFeature::Clusters
-                },
-            }),
+            // Entry times, weights and clusters need nothing of their own:
+            // the risk-set walk honours the first two, and the test uses the
+            // model-based information, as R's cox.zph does.
+            Some(layout) => zph(self, &layout.0, config.transform),
             // A fit pooled from sites has no rows to test.
             None => Err(SurvivalError::InvalidParameter {
                 name: "zph",
@@ -202,8 +194,12 @@ fn transformed_event_times(
         TimeTransform::Identity => data.time.clone(),
         TimeTransform::Log => data.time.iter().map(|t| t.ln()).collect(),
         TimeTransform::Km => {
-            // The pooled curve, strata ignored; its value just before each time.
-            let pooled = SurvivalData::new(&data.time, &data.event)?;
+            // The pooled curve, strata ignored (entry times kept, weights not,
+            // as R's survfitKM(y) in cox.zph); its value just before each time.
+            let mut pooled = SurvivalData::new(&data.time, &data.event)?;
+            if let Some(entry) = &data.entry {
+                pooled = pooled.with_entry(&entry.start)?;
+            }
             let curve = kaplan_meier(&pooled, &KmConfig::default())?;
             data.time
                 .iter()
