@@ -129,8 +129,31 @@ fn degenerate_rows_and_weights_are_typed_errors() {
     }
     // A zero weight: a curve takes it (as survfit), Cox refuses it (as coxph).
     let zero = [1.0, 0.0, 1.0];
-    let weighted = data.with_weights(&zero).unwrap();
+    let weighted = data.clone().with_weights(&zero).unwrap();
     assert!(kaplan_meier(&weighted, &KmConfig::default()).is_ok());
+    // A row of weight 0 dying after every weighted row has left (the weight at
+    // risk is 0, so the jackknife's own term would be 0 · ∞): every number
+    // stays a number or None.
+    let times = [2.0, 3.0, 5.0, 6.0];
+    let events = [true, false, true, true];
+    let weights = [1.5, 0.5, 1.25, 0.0];
+    let last = SurvivalData::new(&times, &events)
+        .and_then(|d| d.with_weights(&weights))
+        .unwrap();
+    let curve = kaplan_meier(&last, &KmConfig::default()).unwrap();
+    assert!(
+        curve.std_err_cumhaz.iter().all(|v| v.is_finite()),
+        "{curve:?}"
+    );
+    assert!(curve.survival.iter().all(|v| v.is_finite()));
+    for v in [
+        &curve.std_err,
+        &curve.std_err_log,
+        &curve.lower,
+        &curve.upper,
+    ] {
+        assert!(v.iter().flatten().all(|x| x.is_finite()), "{curve:?}");
+    }
     let x = [0.5, 1.0, 2.0];
     assert_eq!(
         cox_ph(&weighted, &[&x], &CoxConfig::default()).unwrap_err(),

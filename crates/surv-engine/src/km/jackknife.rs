@@ -70,6 +70,11 @@ impl Jackknife {
     /// Row `i` of weight `w` leaves at this time, dying or not, with the
     /// time's `at_risk` and `deaths`.
     pub(super) fn leave(&mut self, i: usize, w: f64, died: bool, at_risk: f64, deaths: f64) {
+        if w == 0.0 {
+            // A row of weight 0 has no influence, and is in no sum (its own
+            // term would be 0 · ∞ where its death empties the weighted risk set).
+            return;
+        }
         let w2 = w * w;
         let (a0, b0) = (self.a_at_entry[i], self.b_at_entry[i]);
         self.w2 -= w2;
