@@ -72,6 +72,24 @@ pub fn time_description(span: &TimeSpan) -> String {
     }
 }
 
+/// Refuses --dpi unless the figure is a .png: only a bitmap has a
+/// resolution, and refusing beats ignoring.
+pub fn check_dpi(plot: Option<&std::path::Path>, dpi: Option<f64>) -> Result<(), CliError> {
+    use surv_render::plot::ImageFormat;
+    if let (Some(path), Some(_)) = (plot, dpi)
+        && ImageFormat::from_path(path).ok() != Some(ImageFormat::Png)
+    {
+        return Err(CliError::Flag {
+            flag: "--dpi",
+            message: format!(
+                "sets the resolution of a .png figure, and {} is not one",
+                path.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The text layout the flags ask for, if they ask for one: the delimiter
 /// given (or the extension's), with or without decimal commas.
 pub fn layout(source: &Source) -> Option<TextLayout> {

@@ -270,6 +270,14 @@ impl<'a> SurvivalData<'a> {
         self.clusters
     }
 
+    /// Whether some case weight is not a whole number: R's rule for a robust
+    /// variance (the infinitesimal jackknife for curves, the sandwich for
+    /// Cox) when the caller has not asked for one.
+    pub(crate) fn has_fractional_weights(&self) -> bool {
+        self.weights
+            .is_some_and(|w| w.iter().any(|v| v.fract() != 0.0))
+    }
+
     /// The weight of row `i` (1 without weights).
     #[inline]
     pub(crate) fn weight_of(&self, i: usize) -> f64 {

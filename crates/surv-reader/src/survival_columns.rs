@@ -88,6 +88,28 @@ pub struct Status {
     pub causes: Vec<String>,
     /// One code per kept row: 0 censored, `c` for `causes[c - 1]`.
     pub codes: Vec<u32>,
+    /// Whether the column holds numbers (values then compare as numbers).
+    pub numeric: bool,
+}
+
+impl Status {
+    /// The code of the cause written `value` (`2`, or `2.0` in a numeric
+    /// column), if some row has it.
+    pub fn cause_code(&self, value: &str) -> Option<u32> {
+        self.causes
+            .iter()
+            .position(|c| same_value(c, value, self.numeric))
+            .map(|i| i as u32 + 1)
+    }
+}
+
+/// Whether a level of a column is `value` as typed: as numbers in a numeric
+/// column, as text otherwise.
+fn same_value(level: &str, value: &str, numeric: bool) -> bool {
+    match (numeric, value.trim().parse::<f64>(), level.parse::<f64>()) {
+        (true, Ok(a), Ok(b)) => a == b,
+        _ => level == value,
+    }
 }
 
 impl ColumnSpec {
@@ -689,12 +711,9 @@ fn events_equal_to(
 fn causes(cells: &Cells<'_>, kept: &[usize], censor_value: &str) -> Status {
     let Labels { levels, codes, .. } = labels(cells, kept);
     let numeric = cells.numbers.is_some() && !cells.boolean;
-    let censor = censor_value.trim();
-    let is_censor = |level: &str| match (numeric, censor.parse::<f64>(), level.parse::<f64>()) {
-        (true, Ok(a), Ok(b)) => a == b,
-        _ => level == censor_value,
-    };
-    let censor_level = levels.iter().position(|l| is_censor(l));
+    let censor_level = levels
+        .iter()
+        .position(|l| same_value(l, censor_value, numeric));
     // Old level → new code: the censoring level 0, the others 1.. in order.
     let recode: Vec<u32> = (0..levels.len())
         .map(|l| match censor_level {
@@ -712,6 +731,7 @@ fn causes(cells: &Cells<'_>, kept: &[usize], censor_value: &str) -> Status {
             .map(|(_, level)| level.clone())
             .collect(),
         codes: codes.iter().map(|&c| recode[c as usize]).collect(),
+        numeric,
     }
 }
 

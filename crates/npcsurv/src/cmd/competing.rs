@@ -57,17 +57,7 @@ fn status<'a>(table: &'a SurvivalTable, input: &CompetingInput) -> Result<&'a St
 }
 
 pub fn cuminc(args: CumincArgs) -> Result<(), CliError> {
-    if let (Some(path), Some(_)) = (&args.plot, args.dpi)
-        && ImageFormat::from_path(path).ok() != Some(ImageFormat::Png)
-    {
-        return Err(CliError::Flag {
-            flag: "--dpi",
-            message: format!(
-                "sets the resolution of a .png figure, and {} is not one",
-                path.display()
-            ),
-        });
-    }
+    input::check_dpi(args.plot.as_deref(), args.dpi)?;
     let mut spec = spec(&args.input);
     spec.group = args.group.clone();
     let table = input::read_source(&args.input.source, &spec)?;
@@ -206,11 +196,7 @@ pub fn finegray(args: FinegrayArgs) -> Result<(), CliError> {
     let table = input::read_source(&args.input.source, &spec)?;
     let analysis = CliError::analysis(&table.source);
     let status = status(&table, &args.input)?;
-    let same = |level: &str| match (level.parse::<f64>(), args.cause.trim().parse::<f64>()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => level == args.cause,
-    };
-    let Some(position) = status.causes.iter().position(|c| same(c)) else {
+    let Some(cause) = status.cause_code(&args.cause) else {
         return Err(CliError::Flag {
             flag: "--cause",
             message: format!(
@@ -230,7 +216,7 @@ pub fn finegray(args: FinegrayArgs) -> Result<(), CliError> {
     let fit = fine_gray(
         &table.time,
         &status.codes,
-        position as u32 + 1,
+        cause,
         &columns,
         &FineGrayConfig::default(),
     )
@@ -245,7 +231,7 @@ pub fn finegray(args: FinegrayArgs) -> Result<(), CliError> {
         &FineGrayOutput {
             fit: &fit,
             names: &names,
-            cause: &status.causes[position],
+            cause: &status.causes[cause as usize - 1],
             censor_value: &args.input.censor_value,
             n_dropped: table.n_dropped,
         },

@@ -15,18 +15,7 @@ use crate::error::CliError;
 use crate::input;
 
 pub fn run(args: KmArgs) -> Result<(), CliError> {
-    if let (Some(path), Some(_)) = (&args.plot, args.figure.dpi) {
-        // Only a bitmap has a resolution; refusing beats ignoring.
-        if ImageFormat::from_path(path).ok() != Some(ImageFormat::Png) {
-            return Err(CliError::Flag {
-                flag: "--dpi",
-                message: format!(
-                    "sets the resolution of a .png figure, and {} is not one",
-                    path.display()
-                ),
-            });
-        }
-    }
+    input::check_dpi(args.plot.as_deref(), args.figure.dpi)?;
     if args.plot.is_some()
         && args.group.is_some()
         && !args.figure.no_pval

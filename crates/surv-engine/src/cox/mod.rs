@@ -252,6 +252,9 @@ pub fn cox_ph(
     config: &CoxConfig,
 ) -> Result<CoxFit, SurvivalError> {
     let z_level = z_for_level(config.conf_level)?;
+    // R's choice: a robust variance with clusters, or with case weights that
+    // are not all whole numbers (then each row is its own cluster).
+    let robust_by_default = data.clusters().is_some() || data.has_fractional_weights();
     let data = CoxData::new(data, covariates)?;
     let n_events = data.event.iter().filter(|e| **e).count();
     if n_events == 0 {
@@ -274,7 +277,7 @@ pub fn cox_ph(
         .map(|row| row.iter().zip(&result.coef).map(|(x, b)| x * b).sum())
         .collect();
     let concordance = concordance::concordance(&data, &eta);
-    let robust = uses_robust_variance(&data)
+    let robust = robust_by_default
         .then(|| robust_variance(&data, &result.coef, &result.variance, config, &mut work));
     let mut fit = assemble(
         result,
@@ -292,16 +295,6 @@ pub fn cox_ph(
     }
     fit.layout = Some(Layout(Arc::new(data)));
     Ok(fit)
-}
-
-/// R's choice: a robust variance with clusters, or with case weights that
-/// are not all whole numbers (then each row is its own cluster).
-fn uses_robust_variance(data: &CoxData) -> bool {
-    data.cluster.is_some()
-        || data
-            .weight
-            .as_ref()
-            .is_some_and(|w| w.iter().any(|v| v.fract() != 0.0))
 }
 
 /// The robust variance at the estimate and the robust score test at β = 0.

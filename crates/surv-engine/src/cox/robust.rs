@@ -25,10 +25,8 @@ pub(crate) fn cluster_scores(
 ) -> (Vec<f64>, usize) {
     let p = data.p;
     let n = data.n();
-    let (code, count): (Box<dyn Fn(usize) -> usize>, usize) = match &data.cluster {
-        Some(c) => (Box::new(move |i| c.code[i] as usize), c.count),
-        None => (Box::new(|i| i), n),
-    };
+    let count = data.cluster.as_ref().map_or(n, |c| c.count);
+    let code = |i: usize| data.cluster.as_ref().map_or(i, |c| c.code[i] as usize);
     let mut out = vec![0.0; count * p];
     let mut walk = Accrual {
         hazard: 0.0,

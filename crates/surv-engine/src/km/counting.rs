@@ -63,9 +63,7 @@ pub(super) fn curves(
     });
     // R's default: the infinitesimal jackknife when weights are not whole
     // numbers, Greenwood on the weighted counts otherwise.
-    let jackknife = data
-        .weights()
-        .is_some_and(|w| w.iter().any(|v| v.fract() != 0.0));
+    let jackknife = data.has_fractional_weights();
     // Each row's position within its curve, for the jackknife's sums.
     let mut local = vec![0u32; if jackknife { n } else { 0 }];
     if jackknife {
