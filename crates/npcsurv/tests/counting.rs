@@ -183,12 +183,17 @@ fn commands_that_cannot_honour_the_rows_refuse_them() {
             vec![
                 "--group",
                 "surgery",
-                "--weights",
-                "w",
+                "--start",
+                "start",
                 "--plot",
                 "/tmp/x.svg",
             ],
             "--no-pval",
+        ),
+        (
+            vec!["km", heart],
+            vec!["--weights", "w", "--plot", "/tmp/x.svg"],
+            "weight at risk",
         ),
     ] {
         let mut args = command.clone();

@@ -16,6 +16,16 @@ use crate::input;
 
 pub fn run(args: KmArgs) -> Result<(), CliError> {
     input::check_dpi(args.plot.as_deref(), args.figure.dpi)?;
+    if args.plot.is_some() && args.rows.weights.is_some() {
+        // The table under the figure counts rows; R's weighted n.risk is a
+        // sum of weights. Refused rather than printed wrong.
+        return Err(CliError::Flag {
+            flag: "--plot",
+            message: "draws the number at risk as a count of rows, and with --weights R's \
+                      n.risk is the weight at risk: a weighted figure is not drawn yet"
+                .to_owned(),
+        });
+    }
     if args.plot.is_some()
         && args.group.is_some()
         && !args.figure.no_pval
