@@ -80,7 +80,7 @@ impl CoxData {
         let (times, events) = (data.times(), data.events());
 
         // The one sort: rows bucketed by stratum (a counting pass), each bucket
-        // sorted by time from the latest back (ties in row order).
+        // sorted by time from the latest back (ties in row order: the sort is stable).
         let n_strata = data.n_strata();
         let mut starts = vec![0usize; n_strata + 1];
         for i in 0..n {
@@ -98,7 +98,7 @@ impl CoxData {
             *slot += 1;
         }
         for w in starts.windows(2) {
-            keyed[w[0]..w[1]].sort_unstable();
+            order::radix::sort_pairs(&mut keyed[w[0]..w[1]]);
         }
         // R's merging of near-tied times, found over all strata at once on the
         // keys in ascending order (each bucket reversed, then back).

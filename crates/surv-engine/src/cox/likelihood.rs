@@ -356,9 +356,14 @@ fn efron_steps(
     // Rows whose risk scores underflow to 0 leave a0 = 0, and then a1 = a2 = 0
     // too: centring on 0 keeps the identities.
     let inv_a0 = if a0 > 0.0 { 1.0 / a0 } else { 0.0 };
-    for j in 0..p {
-        steps.mu[j] = a1[j] * inv_a0;
-        steps.g[j] = set.s1[j] - steps.mu[j] * set.s0;
+    for ((mu, g), (a, s)) in steps
+        .mu
+        .iter_mut()
+        .zip(steps.g.iter_mut())
+        .zip(a1.iter().zip(&set.s1))
+    {
+        *mu = a * inv_a0;
+        *g = s - *mu * set.s0;
     }
     let (mu, g) = (&steps.mu, &steps.g);
     for j in 0..p {

@@ -11,6 +11,7 @@
 
 mod dense;
 mod keys;
+pub(crate) mod radix;
 
 use std::borrow::Cow;
 

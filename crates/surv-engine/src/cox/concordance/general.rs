@@ -71,7 +71,7 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
     // A row leaving the later set pairs with the events walked since it joined;
     // from its side an earlier event with a higher score is concordant.
     let leave = |i: usize, events: &WeightedTree, snapshot: &[[f64; 3]], own: &mut [[f64; 3]]| {
-        let [below, above, equal] = events.split(rank[i]);
+        let [below, above, equal] = events.split(rank[i] as usize);
         let [b0, a0, e0] = snapshot[i];
         own[i][0] += w(i) * (above - a0);
         own[i][1] += w(i) * (below - b0);
@@ -92,20 +92,20 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
                     let i = entry.by_start[leaving] as usize;
                     if joined[i] {
                         leave(i, &events, &snapshot, &mut own);
-                        later.add(rank[i], -w(i));
+                        later.add(rank[i] as usize, -w(i));
                         joined[i] = false;
                     }
                     leaving += 1;
                 }
             }
             for i in (start..stop).filter(|&i| !data.event[i]) {
-                snapshot[i] = events.split(rank[i]);
-                later.add(rank[i], w(i));
+                snapshot[i] = events.split(rank[i] as usize);
+                later.add(rank[i] as usize, w(i));
                 joined[i] = true;
             }
             let (mut dw, mut dw2) = (0.0, 0.0);
             for i in (start..stop).filter(|&i| data.event[i]) {
-                let [below, above, equal] = later.split(rank[i]);
+                let [below, above, equal] = later.split(rank[i] as usize);
                 let wi = w(i);
                 conc += wi * below;
                 disc += wi * above;
@@ -120,7 +120,7 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
                 // Events at one time pair with each other only as tied.y/tied.xy.
                 let mut same: Vec<(usize, f64)> = (start..stop)
                     .filter(|&i| data.event[i])
-                    .map(|i| (rank[i], w(i)))
+                    .map(|i| (rank[i] as usize, w(i)))
                     .collect();
                 same.sort_unstable_by_key(|e| e.0);
                 let mut same_score = 0.0;
@@ -134,11 +134,11 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
                 ty += (dw * dw - dw2) / 2.0 - same_score;
             }
             for i in (start..stop).filter(|&i| data.event[i]) {
-                events.add(rank[i], w(i));
+                events.add(rank[i] as usize, w(i));
             }
             for i in (start..stop).filter(|&i| data.event[i]) {
-                snapshot[i] = events.split(rank[i]);
-                later.add(rank[i], w(i));
+                snapshot[i] = events.split(rank[i] as usize);
+                later.add(rank[i] as usize, w(i));
                 joined[i] = true;
             }
         }
