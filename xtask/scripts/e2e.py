@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCALE = "100000,1000000,10000000,100000000"
 CSV_COVARIATES = ["group", "x1", "x2", "x3", "x4", "x5"]
 SCALE_COVARIATES = ["x1", "x2"]
+# Files of at least this many rows are run --big-runs times.
+BIG = 100_000_000
 
 
 def parse_args(argv):
@@ -51,6 +53,9 @@ def parse_args(argv):
     p.add_argument("--scale", default=DEFAULT_SCALE,
                    help=f"rows of the Parquet files, comma-separated (default: {DEFAULT_SCALE})")
     p.add_argument("--runs", type=int, default=3, help="best of this many runs (default: 3)")
+    p.add_argument("--big-runs", type=int, default=1,
+                   help="runs of each command on Parquet files of 10^8 rows or more "
+                   "(default: 1)")
     p.add_argument("--skip-csv", action="store_true", help="leave out the CSV comparison")
     p.add_argument("--skip-scale", action="store_true", help="leave out the Parquet scale table")
     p.add_argument("--peers", action="store_true",
@@ -65,8 +70,8 @@ def parse_args(argv):
         args.scale = [int(n) for n in args.scale.split(",") if n]
     except ValueError:
         p.error(f"--scale: not a list of row counts: {args.scale}")
-    if args.runs < 1 or args.rows < 1 or any(n < 1 for n in args.scale):
-        p.error("--runs, --rows and --scale must be positive")
+    if args.runs < 1 or args.big_runs < 1 or args.rows < 1 or any(n < 1 for n in args.scale):
+        p.error("--runs, --big-runs, --rows and --scale must be positive")
     args.out = (args.out or target_directory() / "e2e").resolve()
     if args.python is None:
         args.python = args.out / "venv" / "bin" / "python"
@@ -271,12 +276,14 @@ def scale_table(args, binaries, logs):
         entry = {"rows": rows, "file": str(path), "size_mb": path.stat().st_size / 1e6,
                  "commands": {}}
         commands = npcsurv_commands(binaries["npcsurv"], path, SCALE_COVARIATES)
+        runs = args.big_runs if rows >= BIG else args.runs
+        entry["runs"] = runs
         for task, (command, columns) in commands.items():
             polars = measure(
                 f"scale_{rows}_{task}_polars",
                 [binaries["polars_read"], path, "--columns", ",".join(columns), "--runs", "1"],
-                args.runs, logs)
-            npcsurv = measure(f"scale_{rows}_{task}", command, args.runs, logs)
+                runs, logs)
+            npcsurv = measure(f"scale_{rows}_{task}", command, runs, logs)
             entry["commands"][task] = {"columns": columns, "polars_read": polars,
                                        "npcsurv": npcsurv}
         results.append(entry)
@@ -378,7 +385,9 @@ def scale_markdown(results):
         "Parquet (time, event, group, x1, x2): each command beside polars alone reading the "
         "same columns from the same file (`polars_read --columns`: the file read into memory, "
         "then parsed, as npcsurv reads it), each a whole process, best of the runs for "
-        "time, the largest of the runs for peak RSS; ratios are npcsurv over polars.",
+        "time, the largest of the runs for peak RSS; ratios are npcsurv over polars. "
+        f"Files of {rows_label(BIG)} rows or more are run --big-runs times (see the JSON's "
+        "`runs`).",
         "",
         "| rows | file | command | polars read | polars RSS | npcsurv | npcsurv RSS "
         "| wall ratio | RSS ratio |",
