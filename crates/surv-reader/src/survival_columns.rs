@@ -239,7 +239,10 @@ impl SurvivalTable {
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
         let (name, format, bytes) = source::read_path_as(path, options)?;
-        SurvivalTable::read_bytes(&name, format, options.sheet.as_ref(), bytes, spec)
+        // The file can be read again should an error need to quote it; standard
+        // input cannot.
+        let again = (path != Path::new("-")).then_some(path);
+        SurvivalTable::read_bytes(&name, format, options.sheet.as_ref(), bytes, spec, again)
     }
 
     /// Reads from bytes in memory; `name` is how errors refer to them. Of a
@@ -260,20 +263,37 @@ impl SurvivalTable {
         bytes: Vec<u8>,
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
-        SurvivalTable::read_bytes(name, format, None, bytes, spec)
+        SurvivalTable::read_bytes(name, format, None, bytes, spec, None)
     }
 
+    /// Reads the table from `bytes`. When they are a file's, `again` names it:
+    /// the bytes are then let go once parsed (they can be as large as
+    /// everything that follows together), and read again only should an
+    /// error need to quote a cell as the file has it.
     fn read_bytes(
         name: &str,
         format: Format,
         sheet: Option<&Sheet>,
         bytes: Vec<u8>,
         spec: &ColumnSpec,
+        again: Option<&Path>,
     ) -> Result<SurvivalTable, ReadError> {
         let used = spec.used_columns();
         let parsed = source::parse(name, format, &bytes, sheet, Some(&used), Typing::Inferred)?;
-        from_frame(&parsed.source, &parsed, spec, format.decimal_comma())
-            .map_err(|e| as_found(e, format, &bytes))
+        let bytes = match again {
+            Some(_) => {
+                drop(bytes);
+                None
+            }
+            None => Some(bytes),
+        };
+        from_frame(&parsed.source, &parsed, spec, format.decimal_comma()).map_err(|e| {
+            let bytes = bytes.or_else(|| again.and_then(|path| std::fs::read(path).ok()));
+            match bytes {
+                Some(bytes) => as_found(e, format, &bytes),
+                None => e,
+            }
+        })
     }
 }
 

@@ -706,6 +706,19 @@ fn an_invalid_value_is_quoted_as_the_file_has_it() {
     assert_eq!(invalid(&err), ("t.csv", 3, "time", "-3.50", EXPECTED_TIME));
 }
 
+/// A file's bytes are let go once parsed; the message still quotes the cell
+/// as the file has it (read again), not as polars parsed it.
+#[test]
+fn an_invalid_value_in_a_file_is_quoted_as_the_file_has_it() {
+    let path = write_file("quoted-event.csv", b"time,event\n5,1.0\n6,2.0\n");
+    let err = SurvivalTable::read(&path, &ColumnSpec::new("time", "event")).unwrap_err();
+    let shown = path.display().to_string();
+    assert_eq!(
+        invalid(&err),
+        (shown.as_str(), 3, "event", "2.0", EXPECTED_EVENT)
+    );
+}
+
 #[test]
 fn a_repeated_header_name_is_refused() {
     let err = csv_err(
