@@ -6,9 +6,13 @@
 //! still under observation later (or was censored at the same time); it is
 //! concordant when the earlier member has the higher risk score. Pairs tied on
 //! the score count one half; pairs of events at the same time are left out.
-//! Pairs form only within a stratum. O(n log n): one walk from the latest time
-//! back with two Fenwick trees over score ranks.
+//! Pairs form only within a stratum. O(n log n), one sort of the scores and
+//! two walks with Fenwick trees, whichever way keeps the trees small: in score
+//! order with trees over the tie runs when the distinct times are few (whole
+//! days; `by_score`), else in time order with trees over the scores' ranks.
+//! Weights, clusters and entry times take the walk of `general`.
 
+mod by_score;
 mod general;
 
 use super::data::CoxData;
@@ -96,7 +100,6 @@ impl Fenwick {
     }
 }
 
-/// The concordance of `eta` (one score per sorted row of `data`).
 /// The pair counts of one walk, and each subject's own counts.
 struct Walk {
     conc: f64,
@@ -104,7 +107,8 @@ struct Walk {
     tx: f64,
     ty: f64,
     txy: f64,
-    /// Per subject: its partners as [concordant, discordant, tied].
+    /// Per subject (in any order): its partners as [concordant, discordant,
+    /// tied].
     own: Vec<[f64; 3]>,
 }
 
@@ -114,6 +118,11 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
     if !data.is_plain() {
         return general::concordance(data, eta);
     }
+    from_walk(walk(data, eta))
+}
+
+/// The concordance and its standard error from a walk's counts.
+fn from_walk(walk: Walk) -> Concordance {
     let Walk {
         conc,
         disc,
@@ -121,7 +130,7 @@ pub(crate) fn concordance(data: &CoxData, eta: &[f64]) -> Concordance {
         ty,
         txy,
         own,
-    } = walk(data, eta);
+    } = walk;
     let total = conc + disc + tx;
     let tau = (conc - disc) / total;
     let variance: f64 = own
@@ -228,17 +237,51 @@ fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Co
     }
 }
 
-/// Ranks of the distinct scores (exact equality, as R compares them), from
-/// one sort of (score, row) pairs; with the number of distinct scores.
-fn score_ranks(eta: &[f64]) -> (Vec<u32>, usize) {
-    let mut by_score: Vec<(u64, u32)> = eta
+/// The rows' scores as ordered bits, each with its `payloads` entry (one per
+/// row, in row order), sorted by score (then payload). On large data the two
+/// halves are sorted on two threads and merged.
+fn score_order(eta: &[f64], payloads: impl Iterator<Item = u32>) -> Vec<(u64, u32)> {
+    let mut pairs: Vec<(u64, u32)> = eta
         .iter()
-        .zip(0u32..)
-        .map(|(&e, i)| (radix::ordered_bits(e), i))
+        .zip(payloads)
+        .map(|(&e, p)| (radix::ordered_bits(e), p))
         .collect();
     // Scores vary in all their bits: a comparison sort beats a radix sort's
     // six passes here (measured).
-    by_score.sort_unstable();
+    if pairs.len() < PARALLEL {
+        pairs.sort_unstable();
+        return pairs;
+    }
+    let (low, high) = pairs.split_at_mut(eta.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| low.sort_unstable());
+        high.sort_unstable();
+        // A panic on the other thread is a bug; pass it on as it is.
+        other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    });
+    let (low, high) = pairs.split_at(eta.len() / 2);
+    let mut merged = Vec::with_capacity(pairs.len());
+    let (mut a, mut b) = (0, 0);
+    while a < low.len() && b < high.len() {
+        if low[a] <= high[b] {
+            merged.push(low[a]);
+            a += 1;
+        } else {
+            merged.push(high[b]);
+            b += 1;
+        }
+    }
+    merged.extend_from_slice(&low[a..]);
+    merged.extend_from_slice(&high[b..]);
+    merged
+}
+
+/// Ranks of the distinct scores (exact equality, as R compares them), from
+/// one sort of (score, row) pairs; with the number of distinct scores.
+fn score_ranks(eta: &[f64]) -> (Vec<u32>, usize) {
+    let by_score = score_order(eta, 0u32..);
     let mut rank = vec![0u32; eta.len()];
     let mut m = 0;
     for (k, &(key, i)) in by_score.iter().enumerate() {
@@ -250,6 +293,10 @@ fn score_ranks(eta: &[f64]) -> (Vec<u32>, usize) {
     (rank, m as usize + 1)
 }
 
+/// Tie runs up to which the walk in score order is used: its trees are over
+/// the runs, and stay in cache (a Fenwick tree of 256 KB).
+const SCORE_ORDER_RUNS: usize = 1 << 16;
+
 /// Rows from which two threads pay for themselves.
 const PARALLEL: usize = 50_000;
 
@@ -258,6 +305,14 @@ const PARALLEL: usize = 50_000;
 /// event's side) and the events earlier than each subject (from the later
 /// subject's side). On a large stratum they run on two threads.
 fn walk(data: &CoxData, eta: &[f64]) -> Walk {
+    if data.tie_runs.len() - 1 <= SCORE_ORDER_RUNS {
+        return by_score::pair_counts(data, eta);
+    }
+    time_order(data, eta)
+}
+
+/// The walk in time order, with trees over the scores' ranks.
+fn time_order(data: &CoxData, eta: &[f64]) -> Walk {
     let (rank, m) = score_ranks(eta);
     let (mut walk, earlier) = if data.n() >= PARALLEL {
         std::thread::scope(|scope| {
@@ -428,42 +483,73 @@ mod tests {
     use super::*;
     use crate::data::SurvivalData;
 
-    /// Above [`PARALLEL`] rows the two walks run on two threads; the weighted
-    /// walk of `general` (one thread, its own trees) must count the same
-    /// pairs with unit weights, strata, tied times and tied scores included.
-    #[test]
-    fn the_threaded_walk_counts_as_the_weighted_walk() {
-        let n = 2 * PARALLEL + 17;
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    /// Data of `n` rows: `days` distinct times (continuous when 0), three
+    /// strata, scores on a grid of `levels` values (ties when few).
+    fn cohort(n: usize, days: u64, levels: u64) -> CoxData {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ n as u64;
         let mut next = move |m: u64| {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state % m
         };
-        let time: Vec<f64> = (0..n).map(|_| 1.0 + next(300) as f64).collect();
+        let time: Vec<f64> = (0..n)
+            .map(|_| match days {
+                0 => 1.0 + next(1 << 40) as f64 / (1u64 << 30) as f64,
+                d => 1.0 + next(d) as f64,
+            })
+            .collect();
         let event: Vec<bool> = (0..n).map(|_| next(10) < 7).collect();
         let strata: Vec<u32> = (0..n).map(|_| next(3) as u32).collect();
-        let x: Vec<f64> = (0..n).map(|_| next(1000) as f64 / 10.0).collect();
+        let x: Vec<f64> = (0..n).map(|_| next(levels) as f64 / 10.0).collect();
         let data = SurvivalData::new(&time, &event)
             .and_then(|d| d.with_strata(&strata))
             .unwrap();
-        let cox = CoxData::new(&data, &[&x]).unwrap();
-        let eta = cox.x.clone();
-        let fast = concordance(&cox, &eta);
-        let weighted = general::concordance(&cox, &eta);
-        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
-        assert!(fast.concordant > 0.0 && fast.tied_x > 0.0 && fast.tied_xy > 0.0);
-        for (a, b) in [
-            (fast.concordant, weighted.concordant),
-            (fast.discordant, weighted.discordant),
-            (fast.tied_x, weighted.tied_x),
-            (fast.tied_y, weighted.tied_y),
-            (fast.tied_xy, weighted.tied_xy),
-            (fast.value.unwrap(), weighted.value.unwrap()),
-            (fast.std_err.unwrap(), weighted.std_err.unwrap()),
+        CoxData::new(&data, &[&x]).unwrap()
+    }
+
+    /// The walk in score order, the walk in time order and the weighted walk
+    /// of `general` (one thread, its own trees, unit weights) count the same
+    /// pairs, with strata, tied times and tied scores; above [`PARALLEL`] rows
+    /// the first two run on two threads.
+    #[test]
+    fn the_three_walks_count_the_same_pairs() {
+        for (n, days, levels) in [
+            (2 * PARALLEL + 17, 300, 1000),
+            (2 * PARALLEL + 17, 0, 1000),
+            (2 * PARALLEL + 17, 40, 1 << 40),
+            (997, 50, 7),
+            (997, 0, 1 << 40),
         ] {
-            assert!(close(a, b), "{a} vs {b}");
+            let cox = cohort(n, days, levels);
+            let eta = cox.x.clone();
+            let by_score = from_walk(by_score::pair_counts(&cox, &eta));
+            let by_time = from_walk(time_order(&cox, &eta));
+            let weighted = general::concordance(&cox, &eta);
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
+            assert!(by_score.concordant > 0.0 && by_score.discordant > 0.0);
+            if levels < 1 << 20 {
+                assert!(by_score.tied_x > 0.0);
+            }
+            if days > 0 {
+                assert!(by_score.tied_y > 0.0);
+            }
+            for fast in [by_score, by_time] {
+                for (a, b) in [
+                    (fast.concordant, weighted.concordant),
+                    (fast.discordant, weighted.discordant),
+                    (fast.tied_x, weighted.tied_x),
+                    (fast.tied_y, weighted.tied_y),
+                    (fast.tied_xy, weighted.tied_xy),
+                    (fast.value.unwrap(), weighted.value.unwrap()),
+                    (fast.std_err.unwrap(), weighted.std_err.unwrap()),
+                ] {
+                    assert!(
+                        close(a, b),
+                        "n {n}, days {days}, levels {levels}: {a} vs {b}"
+                    );
+                }
+            }
         }
     }
 }

@@ -1,0 +1,314 @@
+//! The pair counts of plain data walked in score order, for data with few
+//! distinct times (whole days): the trees are then over the tie runs, small
+//! enough to stay in cache, where a walk in time order needs a tree over the
+//! scores' ranks, a cache miss a query once there are a million of them.
+//!
+//! A pair's two members are compared by score and by time; counting them is
+//! counting points under a corner in either order. Walking the scores upward,
+//! the rows of lower score are those already inserted, and a prefix count over
+//! the runs says how many of them lie on the comparable side in time. The
+//! event side (subjects later than each event) and the subject side (events
+//! earlier than each subject) are independent walks over the same sorted
+//! rows, and run on two threads on large data.
+
+use super::super::data::CoxData;
+use super::{PARALLEL, score_order};
+
+/// Counts per tie run, answering prefix sums: a Fenwick tree.
+struct RunTree {
+    tree: Vec<u32>,
+}
+
+impl RunTree {
+    fn new(n_runs: usize) -> RunTree {
+        RunTree {
+            tree: vec![0; n_runs + 1],
+        }
+    }
+
+    fn add(&mut self, run: usize) {
+        let mut i = run + 1;
+        while i < self.tree.len() {
+            self.tree[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The count of runs `0..end`.
+    fn before(&self, end: usize) -> u32 {
+        let (mut i, mut sum) = (end, 0u32);
+        while i > 0 {
+            sum += self.tree[i];
+            i &= i - 1;
+        }
+        sum
+    }
+}
+
+/// A sorted row as the walks see it: its tie run and whether it is an event.
+#[derive(Clone, Copy)]
+struct Row {
+    run: u32,
+    event: bool,
+}
+
+/// The runs of the layout: where each stratum's runs begin and end, and the
+/// rows and events of each run.
+struct Runs {
+    /// Per run: the first and one-past-last run of its stratum.
+    stratum: Vec<(u32, u32)>,
+    /// Rows in runs `0..r` (`n_runs + 1` entries).
+    rows_before: Vec<u32>,
+    /// Events in runs `0..r`.
+    events_before: Vec<u32>,
+    /// Censored rows in each run.
+    censored: Vec<u32>,
+}
+
+impl Runs {
+    fn new(data: &CoxData) -> Runs {
+        let n_runs = data.tie_runs.len() - 1;
+        let mut runs = Runs {
+            stratum: Vec::with_capacity(n_runs),
+            rows_before: Vec::with_capacity(n_runs + 1),
+            events_before: Vec::with_capacity(n_runs + 1),
+            censored: Vec::with_capacity(n_runs),
+        };
+        let (mut rows, mut events) = (0u32, 0u32);
+        let mut stratum_end = 1;
+        let mut first = 0u32;
+        for (r, w) in data.tie_runs.windows(2).enumerate() {
+            if w[0] == data.strata[stratum_end - 1] {
+                first = r as u32;
+                stratum_end += 1;
+            }
+            let d = data.event[w[0]..w[1]].iter().filter(|&&e| e).count() as u32;
+            runs.rows_before.push(rows);
+            runs.events_before.push(events);
+            runs.censored.push((w[1] - w[0]) as u32 - d);
+            rows += (w[1] - w[0]) as u32;
+            events += d;
+            runs.stratum.push((first, 0));
+        }
+        runs.rows_before.push(rows);
+        runs.events_before.push(events);
+        // Each run's stratum end: the next stratum's first run.
+        let mut end = n_runs as u32;
+        for r in (0..n_runs).rev() {
+            runs.stratum[r].1 = end;
+            if runs.stratum[r].0 == r as u32 {
+                end = r as u32;
+            }
+        }
+        runs
+    }
+}
+
+/// What a walk returns: its sums, and its counts per sorted row as
+/// [concordant, discordant, tied].
+struct Side {
+    conc: u64,
+    disc: u64,
+    tied: u64,
+    tied_same_time: u64,
+    own: Vec<[u32; 3]>,
+}
+
+/// The pair counts of `eta` over the plain layout `data`, best when its runs
+/// are few.
+pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
+    let payloads = data.tie_runs.windows(2).enumerate().flat_map(|(run, w)| {
+        (w[0]..w[1]).map(move |i| ((run as u32) << 1) | u32::from(data.event[i]))
+    });
+    let sorted = score_order(eta, payloads);
+    let rows: Vec<Row> = sorted
+        .iter()
+        .map(|&(_, packed)| Row {
+            run: packed >> 1,
+            event: packed & 1 == 1,
+        })
+        .collect();
+    // Groups of equal scores: the start of each, and the end last.
+    let mut groups: Vec<u32> = Vec::new();
+    for (k, w) in sorted.windows(2).enumerate() {
+        if w[0].0 != w[1].0 {
+            groups.push(k as u32 + 1);
+        }
+    }
+    groups.insert(0, 0);
+    groups.push(rows.len() as u32);
+    drop(sorted);
+    let runs = Runs::new(data);
+    let (later, earlier) = if rows.len() >= PARALLEL {
+        std::thread::scope(|scope| {
+            let earlier = scope.spawn(|| earlier_events(&rows, &groups, &runs));
+            let later = later_subjects(&rows, &groups, &runs);
+            // A panic on the other thread is a bug; pass it on as it is.
+            let earlier = earlier
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (later, earlier)
+        })
+    } else {
+        (
+            later_subjects(&rows, &groups, &runs),
+            earlier_events(&rows, &groups, &runs),
+        )
+    };
+    let own = later
+        .own
+        .iter()
+        .zip(&earlier.own)
+        .map(|(a, b)| {
+            [
+                f64::from(a[0]) + f64::from(b[0]),
+                f64::from(a[1]) + f64::from(b[1]),
+                f64::from(a[2]) + f64::from(b[2]),
+            ]
+        })
+        .collect();
+    let same_time: u64 = data
+        .tie_runs
+        .windows(2)
+        .map(|w| {
+            let d = data.event[w[0]..w[1]].iter().filter(|&&e| e).count() as u64;
+            d * d.saturating_sub(1) / 2
+        })
+        .sum();
+    super::Walk {
+        conc: later.conc as f64,
+        disc: later.disc as f64,
+        tx: later.tied as f64,
+        ty: (same_time - later.tied_same_time) as f64,
+        txy: later.tied_same_time as f64,
+        own,
+    }
+}
+
+/// From each event's side: the rows of its stratum later than it (or censored
+/// at its time) below, above and tied with its score; and the pairs of events
+/// at the same time with the same score.
+fn later_subjects(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
+    let mut inserted = RunTree::new(runs.censored.len());
+    // Censored rows inserted so far, per run.
+    let mut censored = vec![0u32; runs.censored.len()];
+    let count = |inserted: &RunTree, censored: &[u32], run: usize| {
+        let first = runs.stratum[run].0 as usize;
+        inserted.before(run) - inserted.before(first) + censored[run]
+    };
+    let mut side = Side {
+        conc: 0,
+        disc: 0,
+        tied: 0,
+        tied_same_time: 0,
+        own: vec![[0; 3]; rows.len()],
+    };
+    let mut tied_runs: Vec<u32> = Vec::new();
+    for g in groups.windows(2) {
+        let group = g[0] as usize..g[1] as usize;
+        for k in group.clone() {
+            let row = rows[k];
+            if row.event {
+                side.own[k][0] = count(&inserted, &censored, row.run as usize);
+            }
+        }
+        for row in &rows[group.clone()] {
+            inserted.add(row.run as usize);
+            if !row.event {
+                censored[row.run as usize] += 1;
+            }
+        }
+        let single = group.len() == 1;
+        if !single {
+            tied_runs.clear();
+        }
+        for k in group {
+            let row = rows[k];
+            if !row.event {
+                continue;
+            }
+            let run = row.run as usize;
+            let first = runs.stratum[run].0 as usize;
+            // Comparable partners: the stratum's rows in later runs, and the
+            // censored of this run.
+            let total = runs.rows_before[run] - runs.rows_before[first] + runs.censored[run];
+            let below = side.own[k][0];
+            // Rows of this score already counted once inserted; the row itself
+            // is not comparable with itself (an event at its own time).
+            let up_to = if single {
+                below
+            } else {
+                tied_runs.push(row.run);
+                count(&inserted, &censored, run)
+            };
+            let (equal, above) = (up_to - below, total - up_to);
+            side.own[k] = [below, above, equal];
+            side.conc += u64::from(below);
+            side.disc += u64::from(above);
+            side.tied += u64::from(equal);
+        }
+        if !single && tied_runs.len() > 1 {
+            tied_runs.sort_unstable();
+            for same in tied_runs.chunk_by(|a, b| a == b) {
+                let c = same.len() as u64;
+                side.tied_same_time += c * (c - 1) / 2;
+            }
+        }
+    }
+    side
+}
+
+/// From each row's side: the events of its stratum earlier than it (for a
+/// censored row, its own time's events too), as [concordant, discordant,
+/// tied]: an earlier event with a higher score is concordant.
+fn earlier_events(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
+    let n_runs = runs.censored.len();
+    let mut inserted = RunTree::new(n_runs);
+    // Events inserted so far, per run.
+    let mut events = vec![0u32; n_runs];
+    let count = |inserted: &RunTree, events: &[u32], row: Row| {
+        let run = row.run as usize;
+        let end = runs.stratum[run].1 as usize;
+        let same_time = if row.event { 0 } else { events[run] };
+        inserted.before(end) - inserted.before(run + 1) + same_time
+    };
+    let mut side = Side {
+        conc: 0,
+        disc: 0,
+        tied: 0,
+        tied_same_time: 0,
+        own: vec![[0; 3]; rows.len()],
+    };
+    for g in groups.windows(2) {
+        let group = g[0] as usize..g[1] as usize;
+        for k in group.clone() {
+            side.own[k][1] = count(&inserted, &events, rows[k]);
+        }
+        for row in &rows[group.clone()] {
+            if row.event {
+                inserted.add(row.run as usize);
+                events[row.run as usize] += 1;
+            }
+        }
+        let single = group.len() == 1;
+        for k in group {
+            let row = rows[k];
+            let run = row.run as usize;
+            let end = runs.stratum[run].1 as usize;
+            let same_time = if row.event {
+                0
+            } else {
+                runs.events_before[run + 1] - runs.events_before[run]
+            };
+            let total = runs.events_before[end] - runs.events_before[run + 1] + same_time;
+            let below = side.own[k][1];
+            let up_to = if single {
+                below
+            } else {
+                count(&inserted, &events, row)
+            };
+            side.own[k] = [total - up_to, below, up_to - below];
+        }
+    }
+    side
+}
