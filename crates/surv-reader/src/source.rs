@@ -254,10 +254,6 @@ pub(crate) fn parse(
     };
     match format.delimiter() {
         Some(delimiter) => {
-            let shape = shape::shape(name, bytes, delimiter)?;
-            if let Some(columns) = columns {
-                require(name, columns, &shape.names)?;
-            }
             let projection: Option<Arc<[PlSmallStr]>> =
                 columns.map(|c| c.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
             let csv = |infer: Option<usize>| {
@@ -276,14 +272,30 @@ pub(crate) fn parse(
                     .into_reader_with_file_handle(Cursor::new(bytes))
                     .finish()
             };
-            let frame = match typing {
+            let parse = || match typing {
                 // Typed columns, inferred by polars (fast). Should a later row
                 // break the inferred type, read everything as text instead, so
                 // that the bad cell is reported with its row.
                 Typing::Inferred => csv(Some(1000)).or_else(|_| csv(Some(0))),
                 Typing::Text => csv(Some(0)),
+            };
+            // The shape is checked while polars parses (one pass over the
+            // bytes each); its errors, which name the row at fault, come
+            // before any of polars'.
+            let (shape, frame) = std::thread::scope(|scope| {
+                let shape = scope.spawn(|| shape::shape(name, bytes, delimiter));
+                let frame = parse();
+                // A panic in the shape check is a bug; pass it on as it is.
+                let shape = shape
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (shape, frame)
+            });
+            let shape = shape?;
+            if let Some(columns) = columns {
+                require(name, columns, &shape.names)?;
             }
-            .map_err(unreadable)?;
+            let frame = frame.map_err(unreadable)?;
             Ok(Parsed {
                 frame,
                 blank: shape.blank,

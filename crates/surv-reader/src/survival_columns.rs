@@ -362,6 +362,32 @@ impl Numbers {
         Numbers { values, missing }
     }
 
+    /// A numeric column without missing cells, read from polars' buffers
+    /// (no per-cell `Option`, no intermediate cast of the whole column for
+    /// the common types).
+    fn without_missing(series: &Series) -> PolarsResult<Numbers> {
+        fn gather<T: PolarsNumericType>(
+            ca: &ChunkedArray<T>,
+            to_f64: impl Fn(T::Native) -> f64,
+        ) -> Vec<f64> {
+            let mut values = Vec::with_capacity(ca.len());
+            for array in ca.downcast_iter() {
+                values.extend(array.values().iter().map(|&v| to_f64(v)));
+            }
+            values
+        }
+        let values = match series.dtype() {
+            DataType::Float64 => gather(series.f64()?, |v| v),
+            DataType::Int64 => gather(series.i64()?, |v| v as f64),
+            DataType::Int32 => gather(series.i32()?, f64::from),
+            _ => gather(series.cast(&DataType::Float64)?.f64()?, |v| v),
+        };
+        Ok(Numbers {
+            values,
+            missing: None,
+        })
+    }
+
     fn get(&self, row: usize) -> Option<f64> {
         match &self.missing {
             Some(missing) if missing[row] => None,
@@ -434,6 +460,10 @@ impl<'a> Cells<'a> {
                     .collect();
                 (Some(numbers), Some(text))
             }
+            dtype if dtype.is_primitive_numeric() && series.null_count() == 0 => (
+                Some(Numbers::without_missing(series).map_err(unreadable)?),
+                None,
+            ),
             dtype if dtype.is_primitive_numeric() => {
                 let f = series.cast(&DataType::Float64).map_err(unreadable)?;
                 (
@@ -455,6 +485,23 @@ impl<'a> Cells<'a> {
             boolean: series.dtype() == &DataType::Boolean,
             decimal_comma,
         })
+    }
+
+    /// Whether any cell is missing (then [`Cells::missing`] says which).
+    fn any_missing(&self) -> bool {
+        match (&self.text, &self.numbers) {
+            (Some(text), _) => text.iter().any(Option::is_none),
+            (None, Some(numbers)) => numbers.missing.is_some(),
+            (None, None) => true,
+        }
+    }
+
+    /// The kept rows' numbers when the column is numeric and each is `valid`;
+    /// `None` otherwise (the per-cell path then names the cell at fault).
+    fn numbers_if(&self, kept: &[usize], valid: impl Fn(f64) -> bool) -> Option<Vec<f64>> {
+        let numbers = self.numbers.as_ref().filter(|n| n.missing.is_none())?;
+        let values: Vec<f64> = kept.iter().map(|&r| numbers.values[r]).collect();
+        values.iter().all(|&v| valid(v)).then_some(values)
     }
 
     fn missing(&self, row: usize) -> bool {
@@ -560,10 +607,14 @@ fn from_frame(
         .flatten()
         .chain(covariates.iter())
         .collect();
-    let kept: Vec<usize> = parsed
-        .data_rows()
-        .filter(|&r| used.iter().all(|c| !c.missing(r)))
-        .collect();
+    let kept: Vec<usize> = if parsed.blank.is_empty() && !used.iter().any(|c| c.any_missing()) {
+        (0..frame.height()).collect()
+    } else {
+        parsed
+            .data_rows()
+            .filter(|&r| used.iter().all(|c| !c.missing(r)))
+            .collect()
+    };
     if kept.is_empty() {
         return Err(ReadError::AllRowsMissing {
             path: source.to_owned(),
@@ -571,10 +622,17 @@ fn from_frame(
         });
     }
 
-    let times = kept
-        .iter()
-        .map(|&r| time.at(source, r))
-        .collect::<Result<Vec<_>, _>>()?;
+    let fast_times = match &time {
+        Time::Column(c) => c.numbers_if(&kept, |t| t >= 0.0 && t.is_finite()),
+        Time::Dates { .. } => None,
+    };
+    let times = match fast_times {
+        Some(times) => times,
+        None => kept
+            .iter()
+            .map(|&r| time.at(source, r))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let status = spec
         .status
         .as_ref()
@@ -585,10 +643,13 @@ fn from_frame(
             .flat_map(|s| s.codes.iter().map(|&c| c != 0))
             .collect(),
         Some(value) => events_equal_to(source, &event, &kept, value)?,
-        None => kept
-            .iter()
-            .map(|&r| event_flag(source, &event, r))
-            .collect::<Result<Vec<_>, _>>()?,
+        None => match event.numbers_if(&kept, |x| x == 0.0 || x == 1.0) {
+            Some(flags) => flags.iter().map(|&x| x == 1.0).collect(),
+            None => kept
+                .iter()
+                .map(|&r| event_flag(source, &event, r))
+                .collect::<Result<Vec<_>, _>>()?,
+        },
     };
     let covariates = covariates
         .iter()
@@ -793,6 +854,9 @@ fn causes(cells: &Cells<'_>, kept: &[usize], censor_value: &str) -> Status {
 /// Sorted levels and codes of the kept rows: numeric order for a numeric
 /// column, byte order for text. One hash lookup per row, nothing allocated per
 /// row.
+/// Levels up to which [`labels`] looks a cell up among them in turn.
+const FEW_LEVELS: usize = 8;
+
 fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
     // Provisional codes in order of first appearance, then sorted levels.
     let mut provisional = Vec::with_capacity(kept.len());
@@ -803,12 +867,19 @@ fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
             let mut values: Vec<f64> = Vec::new();
             for &r in kept {
                 let x = numbers.get(r).unwrap_or(f64::NAN);
-                let next = values.len() as u32;
-                let code = *seen.entry((x + 0.0).to_bits()).or_insert_with(|| {
+                let key = (x + 0.0).to_bits();
+                // Few levels (a group, an indicator): a look along them beats hashing.
+                let known = if values.len() <= FEW_LEVELS {
+                    values.iter().position(|v: &f64| (v + 0.0).to_bits() == key)
+                } else {
+                    seen.get(&key).map(|&c| c as usize)
+                };
+                let code = known.unwrap_or_else(|| {
                     values.push(x);
-                    next
+                    seen.insert(key, values.len() as u32 - 1);
+                    values.len() - 1
                 });
-                provisional.push(code);
+                provisional.push(code as u32);
             }
             let mut order: Vec<usize> = (0..values.len()).collect();
             order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
@@ -822,12 +893,17 @@ fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
             let mut values: Vec<&str> = Vec::new();
             for &r in kept {
                 let t = text[r].unwrap_or_default();
-                let next = values.len() as u32;
-                let code = *seen.entry(t).or_insert_with(|| {
+                let known = if values.len() <= FEW_LEVELS {
+                    values.iter().position(|&v| v == t)
+                } else {
+                    seen.get(t).map(|&c| c as usize)
+                };
+                let code = known.unwrap_or_else(|| {
                     values.push(t);
-                    next
+                    seen.insert(t, values.len() as u32 - 1);
+                    values.len() - 1
                 });
-                provisional.push(code);
+                provisional.push(code as u32);
             }
             let mut order: Vec<usize> = (0..values.len()).collect();
             order.sort_by(|&a, &b| values[a].as_bytes().cmp(values[b].as_bytes()));
@@ -892,10 +968,13 @@ fn covariate_columns(
     categorical: bool,
 ) -> Result<Vec<Covariate>, ReadError> {
     if cells.numbers.is_some() && !categorical {
-        let values = kept
-            .iter()
-            .map(|&r| cells.number(source, r, "a number"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values = match cells.numbers_if(kept, |x| !x.is_nan()) {
+            Some(values) => values,
+            None => kept
+                .iter()
+                .map(|&r| cells.number(source, r, "a number"))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         return Ok(vec![Covariate {
             name: cells.name.clone(),
             values,

@@ -1675,3 +1675,37 @@ fn declared_levels_give_every_indicator_and_refuse_an_undeclared_one() {
         "site.csv: row 3, column `stage`: `IV`; expected one of the declared levels I, II, III"
     );
 }
+
+/// Groups of many levels (past the few looked up in turn, then hashed), as
+/// numbers and as text: each row keeps its own level, levels in order.
+#[test]
+fn many_group_levels_keep_each_row_s_level() {
+    let levels: Vec<u32> = (0..40).map(|i| (i * 17) % 40).collect();
+    for text in [false, true] {
+        let mut csv_text = String::from("time,event,arm\n");
+        for (i, level) in levels.iter().chain(&levels).enumerate() {
+            let arm = if text {
+                format!("g{level:02}")
+            } else {
+                level.to_string()
+            };
+            csv_text.push_str(&format!("{},{},{arm}\n", i + 1, i % 2));
+        }
+        let spec = ColumnSpec::new("time", "event").with_group("arm");
+        let table = csv(&csv_text, &spec).unwrap();
+        let group = table.group.unwrap();
+        let expected: Vec<String> = (0..40)
+            .map(|l| {
+                if text {
+                    format!("g{l:02}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        assert_eq!(group.levels, expected);
+        for (code, level) in group.codes.iter().zip(levels.iter().chain(&levels)) {
+            assert_eq!(*code, *level);
+        }
+    }
+}
