@@ -77,77 +77,52 @@ impl CoxData {
         {
             return Err(SurvivalError::ZeroWeight { index: i });
         }
-        let (times, events) = (data.times(), data.events());
 
-        // The one sort: rows bucketed by stratum (a counting pass), each bucket
-        // sorted by time from the latest back (ties in row order: the sort is stable).
-        let n_strata = data.n_strata();
-        let mut starts = vec![0usize; n_strata + 1];
-        for i in 0..n {
-            starts[data.stratum_of(i) + 1] += 1;
-        }
-        for s in 0..n_strata {
-            starts[s + 1] += starts[s];
-        }
-        let mut next = starts.clone();
-        let mut keyed = vec![(0u64, 0u32); n];
-        for i in 0..n {
-            let slot = &mut next[data.stratum_of(i)];
-            // Descending time: complement of the ordered bits.
-            keyed[*slot] = (!((times[i] + 0.0).to_bits()), i as u32);
-            *slot += 1;
-        }
-        for w in starts.windows(2) {
-            order::radix::sort_pairs(&mut keyed[w[0]..w[1]]);
-        }
-        // R's merging of near-tied times, found over all strata at once on the
-        // keys in ascending order (each bucket reversed, then back).
-        let mut keys: Vec<u64> = keyed
-            .iter()
-            .map(|&(_, i)| order::key(times[i as usize], events[i as usize]))
-            .collect();
-        for w in starts.windows(2) {
-            keys[w[0]..w[1]].reverse();
-        }
-        // Entry times travel in the sorted order.
-        let mut entry_start: Option<Vec<f64>> = data
-            .entry()
-            .map(|e| keyed.iter().map(|&(_, i)| e[i as usize]).collect());
-        match entry_start.as_mut() {
-            Some(start) => order::merge_near_ties_with_entries(&mut keys, &starts, start),
-            None => order::merge_near_ties(&mut keys, &starts),
-        }
-        for w in starts.windows(2) {
-            keys[w[0]..w[1]].reverse();
-        }
-
-        // Centred for numerical stability, except (as R does) columns holding only
-        // -1, 0 and 1, such as indicators: the likelihood is the same either way,
-        // but its rounding is not, and matching R's matters where the information
-        // is nearly singular.
-        let means: Vec<f64> = columns
-            .iter()
-            .map(|c| {
-                if c.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
-                    0.0
-                } else {
-                    c.iter().sum::<f64>() / n as f64
-                }
+        // The means need no order: on large data they are summed on a
+        // second thread while the rows are sorted.
+        let (means, (starts, keyed, keys, entry_start)) = if n >= PARALLEL {
+            std::thread::scope(|scope| {
+                let means = scope.spawn(|| column_means(columns));
+                let sorted = sort_rows(data);
+                // A panic on the other thread is a bug; pass it on as it is.
+                let means = means
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (means, sorted)
             })
-            .collect();
+        } else {
+            (column_means(columns), sort_rows(data))
+        };
         // Each input row is written once to its sorted place: the columns are
         // read in order, and scattered writes are cheaper than scattered reads.
+        // On large data two threads each write the rows of one half of the
+        // layout (each reads every input row, and skips the other half's).
         let mut destination = vec![0u32; n];
         for (r, &(_, i)) in keyed.iter().enumerate() {
             destination[i as usize] = r as u32;
         }
         let mut x = vec![0.0; n * p];
-        for (i, &r) in destination.iter().enumerate() {
-            let r = r as usize;
-            let row = &mut x[r * p..(r + 1) * p];
-            for ((slot, column), mean) in row.iter_mut().zip(columns).zip(&means) {
-                *slot = column[i] - mean;
+        let scatter = |rows: std::ops::Range<usize>, x: &mut [f64]| {
+            for (i, &r) in destination.iter().enumerate() {
+                let r = r as usize;
+                if rows.contains(&r) {
+                    let at = (r - rows.start) * p;
+                    let row = &mut x[at..at + p];
+                    for ((slot, column), mean) in row.iter_mut().zip(columns).zip(&means) {
+                        *slot = column[i] - mean;
+                    }
+                }
             }
+        };
+        if n >= PARALLEL {
+            let half = n / 2;
+            let (low, high) = x.split_at_mut(half * p);
+            std::thread::scope(|scope| {
+                scope.spawn(|| scatter(0..half, low));
+                scatter(half..n, high);
+            });
+        } else {
+            scatter(0..n, &mut x);
         }
         let event: Vec<bool> = keys.iter().map(|&k| order::is_event(k)).collect();
         let time: Vec<f64> = keys.iter().map(|&k| order::time_of(k)).collect();
@@ -209,5 +184,141 @@ impl CoxData {
     /// data, as the estimators that read the layout without those assume.
     pub(crate) fn is_plain(&self) -> bool {
         self.weight.is_none() && self.entry.is_none() && self.cluster.is_none()
+    }
+}
+
+/// Rows from which the layout's two threads pay for themselves.
+const PARALLEL: usize = 50_000;
+
+/// Each covariate's mean, by which it is centred for numerical stability;
+/// 0 (as R does) for columns holding only -1, 0 and 1, such as indicators:
+/// the likelihood is the same either way, but its rounding is not, and
+/// matching R's matters where the information is nearly singular.
+fn column_means(columns: &[&[f64]]) -> Vec<f64> {
+    columns
+        .iter()
+        .map(|c| {
+            let (sum, indicator) = c.iter().fold((0.0, true), |(sum, indicator), &v| {
+                (sum + v, indicator && (v == 0.0 || v == 1.0 || v == -1.0))
+            });
+            if indicator { 0.0 } else { sum / c.len() as f64 }
+        })
+        .collect()
+}
+
+/// The rows sorted by stratum, then by time from the latest back (ties in
+/// row order); each stratum's first row with `n` last, the sorted
+/// (key, row) pairs, the order keys after R's merging of near-tied times,
+/// and the entry times in the sorted order.
+type SortedRows = (Vec<usize>, Vec<(u64, u32)>, Vec<u64>, Option<Vec<f64>>);
+
+fn sort_rows(data: &SurvivalData) -> SortedRows {
+    let n = data.len();
+    let (times, events) = (data.times(), data.events());
+    // The one sort: rows bucketed by stratum (a counting pass), each bucket
+    // sorted by time from the latest back (ties in row order: the sort is stable).
+    let n_strata = data.n_strata();
+    let mut starts = vec![0usize; n_strata + 1];
+    for i in 0..n {
+        starts[data.stratum_of(i) + 1] += 1;
+    }
+    for s in 0..n_strata {
+        starts[s + 1] += starts[s];
+    }
+    let mut next = starts.clone();
+    let mut keyed = vec![(0u64, 0u32); n];
+    for i in 0..n {
+        let slot = &mut next[data.stratum_of(i)];
+        // Descending time: complement of the ordered bits.
+        keyed[*slot] = (!((times[i] + 0.0).to_bits()), i as u32);
+        *slot += 1;
+    }
+    for w in starts.windows(2) {
+        order::radix::sort_pairs(&mut keyed[w[0]..w[1]]);
+    }
+    // R's merging of near-tied times, found over all strata at once on the
+    // keys in ascending order (each bucket reversed, then back).
+    let mut keys: Vec<u64> = keyed
+        .iter()
+        .map(|&(_, i)| order::key(times[i as usize], events[i as usize]))
+        .collect();
+    for w in starts.windows(2) {
+        keys[w[0]..w[1]].reverse();
+    }
+    // Entry times travel in the sorted order.
+    let mut entry_start: Option<Vec<f64>> = data
+        .entry()
+        .map(|e| keyed.iter().map(|&(_, i)| e[i as usize]).collect());
+    match entry_start.as_mut() {
+        Some(start) => order::merge_near_ties_with_entries(&mut keys, &starts, start),
+        None => order::merge_near_ties(&mut keys, &starts),
+    }
+    for w in starts.windows(2) {
+        keys[w[0]..w[1]].reverse();
+    }
+    (starts, keyed, keys, entry_start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Above [`PARALLEL`] rows the means are summed and the two halves of the
+    /// layout written on two threads: every input row must land once, with
+    /// its time, event, stratum and centred covariates, in time order.
+    #[test]
+    fn the_threaded_layout_holds_every_row_once_in_order() {
+        let n = 2 * PARALLEL + 7;
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let time: Vec<f64> = (0..n).map(|_| 1.0 + next(500) as f64).collect();
+        let event: Vec<bool> = (0..n).map(|_| next(10) < 7).collect();
+        let strata: Vec<u32> = (0..n).map(|_| next(3) as u32).collect();
+        let x0: Vec<f64> = (0..n).map(|_| next(1 << 20) as f64 / 7.0).collect();
+        let x1: Vec<f64> = (0..n).map(|_| next(2) as f64).collect();
+        let data = SurvivalData::new(&time, &event)
+            .and_then(|d| d.with_strata(&strata))
+            .unwrap();
+        let columns: [&[f64]; 2] = [&x0, &x1];
+        let layout = CoxData::new(&data, &columns).unwrap();
+        let means = column_means(&columns);
+        assert_eq!(means[1], 0.0, "an indicator is not centred");
+        let key =
+            |s: u32, t: f64, e: bool, a: f64, b: f64| (s, t.to_bits(), e, a.to_bits(), b.to_bits());
+        let mut expected: Vec<_> = (0..n)
+            .map(|i| {
+                key(
+                    strata[i],
+                    time[i],
+                    event[i],
+                    x0[i] - means[0],
+                    x1[i] - means[1],
+                )
+            })
+            .collect();
+        let mut found = Vec::with_capacity(n);
+        for (s, w) in layout.strata.windows(2).enumerate() {
+            for r in w[0]..w[1] {
+                if r > w[0] {
+                    assert!(layout.time[r] <= layout.time[r - 1], "time order at {r}");
+                }
+                let row = &layout.x[r * 2..r * 2 + 2];
+                found.push(key(
+                    s as u32,
+                    layout.time[r],
+                    layout.event[r],
+                    row[0],
+                    row[1],
+                ));
+            }
+        }
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert!(expected == found, "the layout's rows are not the input's");
     }
 }
