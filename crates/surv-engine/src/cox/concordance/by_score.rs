@@ -12,7 +12,8 @@
 //! rows, and run on two threads on large data.
 
 use super::super::data::CoxData;
-use super::{PARALLEL, score_order};
+use super::{PARALLEL, sort_by_score};
+use crate::order::radix;
 
 /// Counts per tie run, answering prefix sums: a Fenwick tree.
 struct RunTree {
@@ -50,6 +51,35 @@ impl RunTree {
 struct Row {
     run: u32,
     event: bool,
+}
+
+/// A sorted pair: the score's ordered bits, and the row's run shifted left
+/// once with the event flag as the low bit.
+type Sorted = (u64, u32);
+
+fn row((_, packed): Sorted) -> Row {
+    Row {
+        run: packed >> 1,
+        event: packed & 1 == 1,
+    }
+}
+
+/// The ranges of equal scores in `sorted`, in order.
+fn groups(sorted: &[Sorted]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start == sorted.len() {
+            return None;
+        }
+        let key = sorted[start].0;
+        let mut end = start + 1;
+        while end < sorted.len() && sorted[end].0 == key {
+            end += 1;
+        }
+        let group = start..end;
+        start = end;
+        Some(group)
+    })
 }
 
 /// The runs of the layout: where each stratum's runs begin and end, and the
@@ -117,32 +147,19 @@ struct Side {
 /// The pair counts of `eta` over the plain layout `data`, best when its runs
 /// are few.
 pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
-    let payloads = data.tie_runs.windows(2).enumerate().flat_map(|(run, w)| {
-        (w[0]..w[1]).map(move |i| ((run as u32) << 1) | u32::from(data.event[i]))
-    });
-    let sorted = score_order(eta, payloads);
-    let rows: Vec<Row> = sorted
-        .iter()
-        .map(|&(_, packed)| Row {
-            run: packed >> 1,
-            event: packed & 1 == 1,
-        })
-        .collect();
-    // Groups of equal scores: the start of each, and the end last.
-    let mut groups: Vec<u32> = Vec::new();
-    for (k, w) in sorted.windows(2).enumerate() {
-        if w[0].0 != w[1].0 {
-            groups.push(k as u32 + 1);
+    let mut sorted: Vec<(u64, u32)> = Vec::with_capacity(eta.len());
+    for (run, w) in data.tie_runs.windows(2).enumerate() {
+        for i in w[0]..w[1] {
+            let payload = ((run as u32) << 1) | u32::from(data.event[i]);
+            sorted.push((radix::ordered_bits(eta[i]), payload));
         }
     }
-    groups.insert(0, 0);
-    groups.push(rows.len() as u32);
-    drop(sorted);
+    sort_by_score(&mut sorted);
     let runs = Runs::new(data);
-    let (later, earlier) = if rows.len() >= PARALLEL {
+    let (later, earlier) = if sorted.len() >= PARALLEL {
         std::thread::scope(|scope| {
-            let earlier = scope.spawn(|| earlier_events(&rows, &groups, &runs));
-            let later = later_subjects(&rows, &groups, &runs);
+            let earlier = scope.spawn(|| earlier_events(&sorted, &runs));
+            let later = later_subjects(&sorted, &runs);
             // A panic on the other thread is a bug; pass it on as it is.
             let earlier = earlier
                 .join()
@@ -151,22 +168,10 @@ pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
         })
     } else {
         (
-            later_subjects(&rows, &groups, &runs),
-            earlier_events(&rows, &groups, &runs),
+            later_subjects(&sorted, &runs),
+            earlier_events(&sorted, &runs),
         )
     };
-    let own = later
-        .own
-        .iter()
-        .zip(&earlier.own)
-        .map(|(a, b)| {
-            [
-                f64::from(a[0]) + f64::from(b[0]),
-                f64::from(a[1]) + f64::from(b[1]),
-                f64::from(a[2]) + f64::from(b[2]),
-            ]
-        })
-        .collect();
     let same_time: u64 = data
         .tie_runs
         .windows(2)
@@ -181,14 +186,14 @@ pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
         tx: later.tied as f64,
         ty: (same_time - later.tied_same_time) as f64,
         txy: later.tied_same_time as f64,
-        own,
+        own: super::Own::Sides(later.own, earlier.own),
     }
 }
 
 /// From each event's side: the rows of its stratum later than it (or censored
 /// at its time) below, above and tied with its score; and the pairs of events
 /// at the same time with the same score.
-fn later_subjects(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
+fn later_subjects(sorted: &[Sorted], runs: &Runs) -> Side {
     let mut inserted = RunTree::new(runs.censored.len());
     // Censored rows inserted so far, per run.
     let mut censored = vec![0u32; runs.censored.len()];
@@ -201,18 +206,17 @@ fn later_subjects(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
         disc: 0,
         tied: 0,
         tied_same_time: 0,
-        own: vec![[0; 3]; rows.len()],
+        own: vec![[0; 3]; sorted.len()],
     };
     let mut tied_runs: Vec<u32> = Vec::new();
-    for g in groups.windows(2) {
-        let group = g[0] as usize..g[1] as usize;
+    for group in groups(sorted) {
         for k in group.clone() {
-            let row = rows[k];
+            let row = row(sorted[k]);
             if row.event {
                 side.own[k][0] = count(&inserted, &censored, row.run as usize);
             }
         }
-        for row in &rows[group.clone()] {
+        for row in sorted[group.clone()].iter().map(|&pair| row(pair)) {
             inserted.add(row.run as usize);
             if !row.event {
                 censored[row.run as usize] += 1;
@@ -223,7 +227,7 @@ fn later_subjects(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
             tied_runs.clear();
         }
         for k in group {
-            let row = rows[k];
+            let row = row(sorted[k]);
             if !row.event {
                 continue;
             }
@@ -261,7 +265,7 @@ fn later_subjects(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
 /// From each row's side: the events of its stratum earlier than it (for a
 /// censored row, its own time's events too), as [concordant, discordant,
 /// tied]: an earlier event with a higher score is concordant.
-fn earlier_events(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
+fn earlier_events(sorted: &[Sorted], runs: &Runs) -> Side {
     let n_runs = runs.censored.len();
     let mut inserted = RunTree::new(n_runs);
     // Events inserted so far, per run.
@@ -277,14 +281,13 @@ fn earlier_events(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
         disc: 0,
         tied: 0,
         tied_same_time: 0,
-        own: vec![[0; 3]; rows.len()],
+        own: vec![[0; 3]; sorted.len()],
     };
-    for g in groups.windows(2) {
-        let group = g[0] as usize..g[1] as usize;
+    for group in groups(sorted) {
         for k in group.clone() {
-            side.own[k][1] = count(&inserted, &events, rows[k]);
+            side.own[k][1] = count(&inserted, &events, row(sorted[k]));
         }
-        for row in &rows[group.clone()] {
+        for row in sorted[group.clone()].iter().map(|&pair| row(pair)) {
             if row.event {
                 inserted.add(row.run as usize);
                 events[row.run as usize] += 1;
@@ -292,7 +295,7 @@ fn earlier_events(rows: &[Row], groups: &[u32], runs: &Runs) -> Side {
         }
         let single = group.len() == 1;
         for k in group {
-            let row = rows[k];
+            let row = row(sorted[k]);
             let run = row.run as usize;
             let end = runs.stratum[run].1 as usize;
             let same_time = if row.event {

@@ -109,7 +109,30 @@ struct Walk {
     txy: f64,
     /// Per subject (in any order): its partners as [concordant, discordant,
     /// tied].
-    own: Vec<[f64; 3]>,
+    own: Own,
+}
+
+/// Each subject's partners, as a walk leaves them.
+enum Own {
+    /// One count per subject.
+    Rows(Vec<[f64; 3]>),
+    /// Two parts per subject (the event's side and the subject's side), to be
+    /// added: summed as they are read rather than into one more array.
+    Sides(Vec<[u32; 3]>, Vec<[u32; 3]>),
+}
+
+impl Own {
+    /// Calls `f` with each subject's [concordant, discordant, tied].
+    fn for_each(&self, mut f: impl FnMut([f64; 3])) {
+        match self {
+            Own::Rows(rows) => rows.iter().for_each(|&own| f(own)),
+            Own::Sides(first, second) => {
+                for (a, b) in first.iter().zip(second) {
+                    f([0, 1, 2].map(|k| f64::from(a[k]) + f64::from(b[k])));
+                }
+            }
+        }
+    }
 }
 
 /// The concordance of `eta` within the strata of `data`, with its
@@ -133,14 +156,12 @@ fn from_walk(walk: Walk) -> Concordance {
     } = walk;
     let total = conc + disc + tx;
     let tau = (conc - disc) / total;
-    let variance: f64 = own
-        .iter()
-        .map(|[c, d, t]| {
-            let dfbeta = (c - d) / total - tau * (c + d + t) / total;
-            dfbeta * dfbeta
-        })
-        .sum::<f64>()
-        / 4.0;
+    let mut sum = 0.0;
+    own.for_each(|[c, d, t]| {
+        let dfbeta = (c - d) / total - tau * (c + d + t) / total;
+        sum += dfbeta * dfbeta;
+    });
+    let variance = sum / 4.0;
     finish(conc, disc, tx, ty, txy, variance)
 }
 
@@ -211,13 +232,13 @@ pub(crate) fn concordance_sums(data: &CoxData, eta: &[f64]) -> ConcordanceSums {
         tied_xy: w.txy,
         ..ConcordanceSums::default()
     };
-    for [c, d, t] in &w.own {
+    w.own.for_each(|[c, d, t]| {
         let a = c - d;
         let b = c + d + t;
         sums.sum_aa += a * a;
         sums.sum_ab += a * b;
         sums.sum_bb += b * b;
-    }
+    });
     sums
 }
 
@@ -238,44 +259,38 @@ fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Co
 }
 
 /// The rows' scores as ordered bits, each with its `payloads` entry (one per
-/// row, in row order), sorted by score (then payload). On large data the two
-/// halves are sorted on two threads and merged.
+/// row, in row order), sorted by score.
 fn score_order(eta: &[f64], payloads: impl Iterator<Item = u32>) -> Vec<(u64, u32)> {
-    let mut pairs: Vec<(u64, u32)> = eta
-        .iter()
-        .zip(payloads)
-        .map(|(&e, p)| (radix::ordered_bits(e), p))
-        .collect();
-    // Scores vary in all their bits: a comparison sort beats a radix sort's
-    // six passes here (measured).
+    let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(eta.len());
+    pairs.extend(
+        eta.iter()
+            .zip(payloads)
+            .map(|(&e, p)| (radix::ordered_bits(e), p)),
+    );
+    sort_by_score(&mut pairs);
+    pairs
+}
+
+/// Sorts (score, payload) pairs by score. Scores vary in all their bits: a
+/// comparison sort beats a radix sort's six passes here (measured). On large
+/// data the pairs are split at the median score and the halves sorted on two
+/// threads.
+fn sort_by_score(pairs: &mut [(u64, u32)]) {
     if pairs.len() < PARALLEL {
-        pairs.sort_unstable();
-        return pairs;
+        pairs.sort_unstable_by_key(|&(key, _)| key);
+        return;
     }
-    let (low, high) = pairs.split_at_mut(eta.len() / 2);
+    let middle = pairs.len() / 2;
+    pairs.select_nth_unstable_by_key(middle, |&(key, _)| key);
+    let (low, high) = pairs.split_at_mut(middle);
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| low.sort_unstable());
-        high.sort_unstable();
+        let other = scope.spawn(|| low.sort_unstable_by_key(|&(key, _)| key));
+        high.sort_unstable_by_key(|&(key, _)| key);
         // A panic on the other thread is a bug; pass it on as it is.
         other
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     });
-    let (low, high) = pairs.split_at(eta.len() / 2);
-    let mut merged = Vec::with_capacity(pairs.len());
-    let (mut a, mut b) = (0, 0);
-    while a < low.len() && b < high.len() {
-        if low[a] <= high[b] {
-            merged.push(low[a]);
-            a += 1;
-        } else {
-            merged.push(high[b]);
-            b += 1;
-        }
-    }
-    merged.extend_from_slice(&low[a..]);
-    merged.extend_from_slice(&high[b..]);
-    merged
 }
 
 /// Ranks of the distinct scores (exact equality, as R compares them), from
@@ -314,7 +329,7 @@ fn walk(data: &CoxData, eta: &[f64]) -> Walk {
 /// The walk in time order, with trees over the scores' ranks.
 fn time_order(data: &CoxData, eta: &[f64]) -> Walk {
     let (rank, m) = score_ranks(eta);
-    let (mut walk, earlier) = if data.n() >= PARALLEL {
+    let (walk, earlier) = if data.n() >= PARALLEL {
         std::thread::scope(|scope| {
             let earlier = scope.spawn(|| earlier_events(data, &rank, m));
             let walk = later_subjects(data, &rank, m);
@@ -330,18 +345,27 @@ fn time_order(data: &CoxData, eta: &[f64]) -> Walk {
             earlier_events(data, &rank, m),
         )
     };
-    for (own, [c, d, t]) in walk.own.iter_mut().zip(earlier) {
+    let ([conc, disc, tx, ty, txy], mut own) = walk;
+    for (own, [c, d, t]) in own.iter_mut().zip(earlier) {
         own[0] += c;
         own[1] += d;
         own[2] += t;
     }
-    walk
+    Walk {
+        conc,
+        disc,
+        tx,
+        ty,
+        txy,
+        own: Own::Rows(own),
+    }
 }
 
 /// From each event's side: the subjects later than it (or censored at its
 /// time), below, above and tied with its score; with the pairs of events at
-/// the same time.
-fn later_subjects(data: &CoxData, rank: &[u32], m: usize) -> Walk {
+/// the same time: [concordant, discordant, tied.x, tied.y, tied.xy] and each
+/// event's own counts.
+fn later_subjects(data: &CoxData, rank: &[u32], m: usize) -> ([f64; 5], Vec<[f64; 3]>) {
     let rank = |i: usize| rank[i] as usize;
     let (mut conc, mut disc, mut tx, mut ty, mut txy) = (0.0, 0.0, 0.0, 0.0, 0.0);
     // Per subject: its partners' counts as [concordant, discordant, tied].
@@ -391,14 +415,7 @@ fn later_subjects(data: &CoxData, rank: &[u32], m: usize) -> Walk {
             later.add(rank(i));
         }
     }
-    Walk {
-        conc,
-        disc,
-        tx,
-        ty,
-        txy,
-        own,
-    }
+    ([conc, disc, tx, ty, txy], own)
 }
 
 /// From each subject's side: the events of its stratum earlier than it (not
