@@ -149,9 +149,10 @@ struct Side {
 pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
     let mut sorted: Vec<(u64, u32)> = Vec::with_capacity(eta.len());
     for (run, w) in data.tie_runs.windows(2).enumerate() {
-        for i in w[0]..w[1] {
-            let payload = ((run as u32) << 1) | u32::from(data.event[i]);
-            sorted.push((radix::ordered_bits(eta[i]), payload));
+        let rows = w[0]..w[1];
+        for (&score, &event) in eta[rows.clone()].iter().zip(&data.event[rows]) {
+            let payload = ((run as u32) << 1) | u32::from(event);
+            sorted.push((radix::ordered_bits(score), payload));
         }
     }
     sort_by_score(&mut sorted);
