@@ -123,8 +123,25 @@ pub(crate) fn read_path_as(
     path: &Path,
     options: &ReadOptions,
 ) -> Result<(String, Format, Vec<u8>), ReadError> {
+    let (name, format) = resolve(path, options)?;
+    let bytes = read_all(&name, path)?;
+    Ok((name, format, bytes))
+}
+
+/// A file's name for messages and its format, as [`read_path_as`] reads it,
+/// before any byte is read (`-` is CSV on standard input).
+pub(crate) fn resolve(path: &Path, options: &ReadOptions) -> Result<(String, Format), ReadError> {
     let layout = options.layout;
-    let (name, format, bytes) = read_path_by_extension(path, layout.is_some())?;
+    let (name, format) = if path == Path::new("-") {
+        ("<stdin>".to_owned(), Format::Csv)
+    } else {
+        let name = path.display().to_string();
+        match Format::from_path(path) {
+            Some(format) => (name, format),
+            None if layout.is_some() => (name, Format::Csv),
+            None => return Err(ReadError::UnsupportedFormat { path: name }),
+        }
+    };
     if options.sheet.is_some() && format != Format::Xlsx {
         return Err(ReadError::Layout {
             path: name,
@@ -132,7 +149,7 @@ pub(crate) fn read_path_as(
         });
     }
     match (layout, format) {
-        (None, _) => Ok((name, format, bytes)),
+        (None, _) => Ok((name, format)),
         (Some(layout), _) if layout.decimal_comma && layout.delimiter == b',' => {
             Err(ReadError::Layout {
                 path: name,
@@ -149,37 +166,33 @@ pub(crate) fn read_path_as(
             path: name,
             reason: "an Excel workbook has no delimiter or decimal mark to set".to_owned(),
         }),
-        (Some(layout), _) => Ok((name, Format::Delimited(layout), bytes)),
+        (Some(layout), _) => Ok((name, Format::Delimited(layout))),
     }
 }
 
-/// A file's bytes and its format by extension; with `any_text`, a file of
-/// another extension is taken as text (its layout is given).
-fn read_path_by_extension(
-    path: &Path,
-    any_text: bool,
-) -> Result<(String, Format, Vec<u8>), ReadError> {
+/// The bytes of `path` (of standard input for `-`); `name` is how errors
+/// refer to it.
+fn read_all(name: &str, path: &Path) -> Result<Vec<u8>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: name.to_owned(),
+        source,
+    };
     if path == Path::new("-") {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| {
-            ReadError::Io {
-                path: "<stdin>".to_owned(),
-                source,
-            }
-        })?;
-        return Ok(("<stdin>".to_owned(), Format::Csv, bytes));
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(io)?;
+        return Ok(bytes);
     }
-    let name = path.display().to_string();
-    let format = match Format::from_path(path) {
-        Some(format) => format,
-        None if any_text => Format::Csv,
-        None => return Err(ReadError::UnsupportedFormat { path: name }),
-    };
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-        path: name.clone(),
+    std::fs::read(path).map_err(io)
+}
+
+/// Opens a Parquet file to be read in place: polars reads only the column
+/// chunks asked for, where reading the whole file first would hold every
+/// column of it in memory.
+pub(crate) fn open_parquet(name: &str, path: &Path) -> Result<std::fs::File, ReadError> {
+    std::fs::File::open(path).map_err(|source| ReadError::Io {
+        path: name.to_owned(),
         source,
-    })?;
-    Ok((name, format, bytes))
+    })
 }
 
 /// How the cells of a delimited file are typed.
@@ -302,22 +315,34 @@ pub(crate) fn parse(
                 source: name.to_owned(),
             })
         }
-        None => {
-            let mut reader = ParquetReader::new(Cursor::new(bytes));
-            if let Some(columns) = columns {
-                let schema = reader.schema().map_err(unreadable)?;
-                let found: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-                require(name, columns, &found)?;
-                reader = reader.with_columns(Some(columns.to_vec()));
-            }
-            let frame = reader.finish().map_err(unreadable)?;
-            Ok(Parsed {
-                frame,
-                blank: Vec::new(),
-                source: name.to_owned(),
-            })
-        }
+        None => parse_parquet(name, Cursor::new(bytes), columns),
     }
+}
+
+/// Parses Parquet from `file` (bytes in memory, or a file read in place) into
+/// a frame of `columns` (all when `None`).
+pub(crate) fn parse_parquet(
+    name: &str,
+    file: impl polars::io::mmap::MmapBytesReader,
+    columns: Option<&[String]>,
+) -> Result<Parsed, ReadError> {
+    let unreadable = |e: PolarsError| ReadError::Unreadable {
+        path: name.to_owned(),
+        reason: e.to_string(),
+    };
+    let mut reader = ParquetReader::new(file);
+    if let Some(columns) = columns {
+        let schema = reader.schema().map_err(unreadable)?;
+        let found: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+        require(name, columns, &found)?;
+        reader = reader.with_columns(Some(columns.to_vec()));
+    }
+    let frame = reader.finish().map_err(unreadable)?;
+    Ok(Parsed {
+        frame,
+        blank: Vec::new(),
+        source: name.to_owned(),
+    })
 }
 
 /// Every one of `columns` is among `found`, or the first missing one is named.

@@ -238,6 +238,12 @@ impl SurvivalTable {
         options: &ReadOptions,
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
+        let (name, format) = source::resolve(path, options)?;
+        if format == Format::Parquet {
+            let file = source::open_parquet(&name, path)?;
+            let parsed = source::parse_parquet(&name, file, Some(&spec.used_columns()))?;
+            return from_frame(&parsed.source, &parsed, spec, false);
+        }
         let (name, format, bytes) = source::read_path_as(path, options)?;
         // The file can be read again should an error need to quote it; standard
         // input cannot.
