@@ -383,8 +383,8 @@ def check(task, entry):
 def scale_markdown(results):
     lines = [
         "Parquet (time, event, group, x1, x2): each command beside polars alone reading the "
-        "same columns from the same file (`polars_read --columns`: the file read into memory, "
-        "then parsed, as npcsurv reads it), each a whole process, best of the runs for "
+        "same columns from the same file (`polars_read --columns`: the file read in place, "
+        "only the columns asked for decoded, as npcsurv reads it), each a whole process, best of the runs for "
         "time, the largest of the runs for peak RSS; ratios are npcsurv over polars. "
         f"Files of {rows_label(BIG)} rows or more are run --big-runs times (see the JSON's "
         "`runs`).",
