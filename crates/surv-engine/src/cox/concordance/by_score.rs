@@ -144,6 +144,19 @@ struct Side {
     own: Vec<[u32; 3]>,
 }
 
+impl Side {
+    /// No pairs yet, for `n` sorted rows.
+    fn new(n: usize) -> Side {
+        Side {
+            conc: 0,
+            disc: 0,
+            tied: 0,
+            tied_same_time: 0,
+            own: vec![[0; 3]; n],
+        }
+    }
+}
+
 /// The pair counts of `eta` over the plain layout `data`, best when its runs
 /// are few.
 pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
@@ -202,13 +215,7 @@ fn later_subjects(sorted: &[Sorted], runs: &Runs) -> Side {
         let first = runs.stratum[run].0 as usize;
         inserted.before(run) - inserted.before(first) + censored[run]
     };
-    let mut side = Side {
-        conc: 0,
-        disc: 0,
-        tied: 0,
-        tied_same_time: 0,
-        own: vec![[0; 3]; sorted.len()],
-    };
+    let mut side = Side::new(sorted.len());
     let mut tied_runs: Vec<u32> = Vec::new();
     for group in groups(sorted) {
         for k in group.clone() {
@@ -277,13 +284,7 @@ fn earlier_events(sorted: &[Sorted], runs: &Runs) -> Side {
         let same_time = if row.event { 0 } else { events[run] };
         inserted.before(end) - inserted.before(run + 1) + same_time
     };
-    let mut side = Side {
-        conc: 0,
-        disc: 0,
-        tied: 0,
-        tied_same_time: 0,
-        own: vec![[0; 3]; sorted.len()],
-    };
+    let mut side = Side::new(sorted.len());
     for group in groups(sorted) {
         for k in group.clone() {
             side.own[k][1] = count(&inserted, &events, row(sorted[k]));
