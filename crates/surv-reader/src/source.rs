@@ -294,10 +294,12 @@ pub(crate) fn parse(
             };
             // The shape is checked while polars parses (one pass over the
             // bytes each); its errors, which name the row at fault, come
-            // before any of polars'.
+            // before any of polars'. Polars now sees text the check may
+            // refuse: should it panic on such text, the check's error is
+            // what the user gets.
             let (shape, frame) = std::thread::scope(|scope| {
                 let shape = scope.spawn(|| shape::shape(name, bytes, delimiter));
-                let frame = parse();
+                let frame = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse));
                 // A panic in the shape check is a bug; pass it on as it is.
                 let shape = shape
                     .join()
@@ -305,6 +307,7 @@ pub(crate) fn parse(
                 (shape, frame)
             });
             let shape = shape?;
+            let frame = frame.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             if let Some(columns) = columns {
                 require(name, columns, &shape.names)?;
             }
