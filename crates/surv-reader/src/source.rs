@@ -172,7 +172,7 @@ pub(crate) fn resolve(path: &Path, options: &ReadOptions) -> Result<(String, For
 
 /// The bytes of `path` (of standard input for `-`); `name` is how errors
 /// refer to it.
-fn read_all(name: &str, path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_all(name: &str, path: &Path) -> Result<Vec<u8>, ReadError> {
     let io = |source| ReadError::Io {
         path: name.to_owned(),
         source,

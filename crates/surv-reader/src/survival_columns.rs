@@ -244,7 +244,7 @@ impl SurvivalTable {
             let parsed = source::parse_parquet(&name, file, Some(&spec.used_columns()))?;
             return from_frame(&parsed.source, &parsed, spec, false);
         }
-        let (name, format, bytes) = source::read_path_as(path, options)?;
+        let bytes = source::read_all(&name, path)?;
         // The file can be read again should an error need to quote it; standard
         // input cannot.
         let again = (path != Path::new("-")).then_some(path);

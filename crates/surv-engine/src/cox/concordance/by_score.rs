@@ -186,11 +186,11 @@ pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
             earlier_events(&sorted, &runs),
         )
     };
-    let same_time: u64 = data
-        .tie_runs
+    let same_time: u64 = runs
+        .events_before
         .windows(2)
         .map(|w| {
-            let d = data.event[w[0]..w[1]].iter().filter(|&&e| e).count() as u64;
+            let d = u64::from(w[1] - w[0]);
             d * d.saturating_sub(1) / 2
         })
         .sum();
