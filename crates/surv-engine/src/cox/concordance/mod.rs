@@ -258,19 +258,6 @@ fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Co
     }
 }
 
-/// The rows' scores as ordered bits, each with its `payloads` entry (one per
-/// row, in row order), sorted by score.
-fn score_order(eta: &[f64], payloads: impl Iterator<Item = u32>) -> Vec<(u64, u32)> {
-    let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(eta.len());
-    pairs.extend(
-        eta.iter()
-            .zip(payloads)
-            .map(|(&e, p)| (radix::ordered_bits(e), p)),
-    );
-    sort_by_score(&mut pairs);
-    pairs
-}
-
 /// Sorts (score, payload) pairs by score. Scores vary in all their bits: a
 /// comparison sort beats a radix sort's six passes here (measured). On large
 /// data the pairs are split at the median score and the halves sorted on two
@@ -296,7 +283,12 @@ fn sort_by_score(pairs: &mut [(u64, u32)]) {
 /// Ranks of the distinct scores (exact equality, as R compares them), from
 /// one sort of (score, row) pairs; with the number of distinct scores.
 fn score_ranks(eta: &[f64]) -> (Vec<u32>, usize) {
-    let by_score = score_order(eta, 0u32..);
+    let mut by_score: Vec<(u64, u32)> = eta
+        .iter()
+        .zip(0u32..)
+        .map(|(&e, i)| (radix::ordered_bits(e), i))
+        .collect();
+    sort_by_score(&mut by_score);
     let mut rank = vec![0u32; eta.len()];
     let mut m = 0;
     for (k, &(key, i)) in by_score.iter().enumerate() {
