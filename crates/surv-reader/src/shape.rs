@@ -26,66 +26,135 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Checks the header and every row of `bytes` (fields split by `delimiter`).
 pub(crate) fn shape(path: &str, bytes: &[u8], delimiter: u8) -> Result<Shape, ReadError> {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let quote_error = |row: usize, problem: QuoteProblem| ReadError::MalformedQuote {
+    let (mut check, start) = RowCheck::header(path, bytes, delimiter, true)?
+        .expect("at the end of the text the header is whole");
+    check.rows(&bytes[start..], true)?;
+    Ok(Shape {
+        names: check.names,
+        blank: check.blank,
+    })
+}
+
+/// The same checks made on text that arrives in pieces: the header first,
+/// then each piece's whole rows, a row cut by a piece's end being left for the
+/// next piece.
+#[derive(Debug)]
+pub(crate) struct RowCheck<'p> {
+    path: &'p str,
+    delimiter: u8,
+    /// Column names, as the header spells them (quotes removed).
+    pub names: Vec<String>,
+    /// Data rows checked so far, blank lines included.
+    pub rows: usize,
+    /// 0-based positions, among the data rows, of blank lines.
+    pub blank: Vec<usize>,
+}
+
+impl<'p> RowCheck<'p> {
+    /// Checks the header at the start of `bytes`, returning the check for the
+    /// rows and where they start; `None` when the header is not whole yet
+    /// (`at_end` says whether more text can follow).
+    pub(crate) fn header(
+        path: &'p str,
+        bytes: &[u8],
+        delimiter: u8,
+        at_end: bool,
+    ) -> Result<Option<(RowCheck<'p>, usize)>, ReadError> {
+        let skipped = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+        let text = &bytes[skipped..];
+        let header = match record(text, 0, delimiter, true) {
+            Ok(header) if header.whole || at_end => header,
+            Err(problem) if at_end || problem != QuoteProblem::Unclosed => {
+                return Err(quote_error(path, 1, problem));
+            }
+            // Cut short by the end of what is read so far.
+            _ => return Ok(None),
+        };
+        let names: Vec<String> = header
+            .fields
+            .into_iter()
+            .map(|n| String::from_utf8_lossy(&n).into_owned())
+            .collect();
+        let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            if let Some(&first) = first_at.get(name.as_str()) {
+                return Err(ReadError::DuplicateColumn {
+                    path: path.to_owned(),
+                    column: name.clone(),
+                    positions: (first + 1, i + 1),
+                });
+            }
+            first_at.insert(name, i);
+        }
+        let check = RowCheck {
+            path,
+            delimiter,
+            names,
+            rows: 0,
+            blank: Vec::new(),
+        };
+        Ok(Some((check, skipped + header.next)))
+    }
+
+    /// Checks the whole rows at the start of `bytes` (all of them when
+    /// `at_end`), returning where the last of them ends.
+    pub(crate) fn rows(&mut self, bytes: &[u8], at_end: bool) -> Result<usize, ReadError> {
+        let delimiter = self.delimiter;
+        let expected = self.names.len();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let end = match memchr::memchr(b'\n', &bytes[pos..]) {
+                Some(i) => pos + i,
+                None if at_end => bytes.len(),
+                None => return Ok(pos),
+            };
+            let line = &bytes[pos..end];
+            let row = self.rows + 2;
+            // Most rows hold no quote: count delimiters over the line
+            // (vectorised). A quote sends the row through the field-by-field
+            // parser, which may run past this line when a quoted field holds
+            // a newline.
+            let (found, next) = if memchr::memchr(QUOTE, line).is_some() {
+                match record(bytes, pos, delimiter, false) {
+                    Ok(r) if r.whole || at_end => (r.count, r.next),
+                    Err(problem) if at_end || problem != QuoteProblem::Unclosed => {
+                        return Err(quote_error(self.path, row, problem));
+                    }
+                    _ => return Ok(pos),
+                }
+            } else if line
+                .iter()
+                .all(|&b| b.is_ascii_whitespace() && b != delimiter)
+            {
+                self.blank.push(self.rows);
+                (expected, end + 1)
+            } else {
+                (
+                    1 + line.iter().filter(|&&b| b == delimiter).count(),
+                    end + 1,
+                )
+            };
+            if found != expected {
+                return Err(ReadError::RaggedRow {
+                    path: self.path.to_owned(),
+                    row,
+                    found,
+                    expected,
+                });
+            }
+            self.rows += 1;
+            pos = next.min(bytes.len());
+        }
+        Ok(pos)
+    }
+}
+
+fn quote_error(path: &str, row: usize, problem: QuoteProblem) -> ReadError {
+    ReadError::MalformedQuote {
         path: path.to_owned(),
         row,
         problem: problem.describe(),
-    };
-    let header = record(bytes, 0, delimiter, true).map_err(|p| quote_error(1, p))?;
-    let names: Vec<String> = header
-        .fields
-        .into_iter()
-        .map(|n| String::from_utf8_lossy(&n).into_owned())
-        .collect();
-    let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        if let Some(&first) = first_at.get(name.as_str()) {
-            return Err(ReadError::DuplicateColumn {
-                path: path.to_owned(),
-                column: name.clone(),
-                positions: (first + 1, i + 1),
-            });
-        }
-        first_at.insert(name, i);
     }
-    let expected = names.len();
-    let mut blank = Vec::new();
-    let mut index = 0usize;
-    let mut pos = header.next;
-    while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-        let line = &bytes[pos..end];
-        // Most rows hold no quote: count delimiters over the line (vectorised).
-        // A quote sends the row through the field-by-field parser, which may run
-        // past this line when a quoted field holds a newline.
-        let (found, next) = if memchr::memchr(QUOTE, line).is_some() {
-            let r = record(bytes, pos, delimiter, false).map_err(|p| quote_error(index + 2, p))?;
-            (r.count, r.next)
-        } else if line
-            .iter()
-            .all(|&b| b.is_ascii_whitespace() && b != delimiter)
-        {
-            blank.push(index);
-            (expected, end + 1)
-        } else {
-            (
-                1 + line.iter().filter(|&&b| b == delimiter).count(),
-                end + 1,
-            )
-        };
-        if found != expected {
-            return Err(ReadError::RaggedRow {
-                path: path.to_owned(),
-                row: index + 2,
-                found,
-                expected,
-            });
-        }
-        index += 1;
-        pos = next;
-    }
-    Ok(Shape { names, blank })
 }
 
 /// The text of field `column` in data row `index` (0-based; blank lines
@@ -148,6 +217,8 @@ struct Record {
     fields: Vec<Vec<u8>>,
     /// Where the next row starts.
     next: usize,
+    /// Whether the row ended with a newline, not with the text.
+    whole: bool,
 }
 
 /// Parses the row starting at `pos` as RFC 4180 has it: a field is either
@@ -159,6 +230,7 @@ fn record(bytes: &[u8], mut pos: usize, delimiter: u8, keep: bool) -> Result<Rec
     let mut count = 1;
     let mut at_field_start = true;
     let mut quoted = false;
+    let mut whole = false;
     let push = |fields: &mut Vec<Vec<u8>>, b: u8| {
         if let Some(f) = fields.last_mut() {
             f.push(b);
@@ -186,7 +258,10 @@ fn record(bytes: &[u8], mut pos: usize, delimiter: u8, keep: bool) -> Result<Rec
             continue;
         }
         match b {
-            b'\n' => break,
+            b'\n' => {
+                whole = true;
+                break;
+            }
             QUOTE if at_field_start => {
                 quoted = true;
                 at_field_start = false;
@@ -213,6 +288,7 @@ fn record(bytes: &[u8], mut pos: usize, delimiter: u8, keep: bool) -> Result<Rec
         count,
         fields,
         next: pos,
+        whole,
     })
 }
 

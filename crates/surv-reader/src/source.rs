@@ -217,15 +217,7 @@ pub(crate) struct Parsed {
 impl Parsed {
     /// The frame's rows that are data, not blank lines, ascending.
     pub(crate) fn data_rows(&self) -> impl Iterator<Item = usize> + '_ {
-        // Both ascending: one merged walk, no lookup per row.
-        let mut blank = self.blank.iter().peekable();
-        (0..self.frame.height()).filter(move |r| {
-            let is_blank = blank.peek() == Some(&r);
-            if is_blank {
-                blank.next();
-            }
-            !is_blank
-        })
+        data_rows(self.frame.height(), &self.blank)
     }
 
     /// The frame without its blank-line rows.
@@ -240,6 +232,50 @@ impl Parsed {
         let keep: BooleanChunked = keep.into_iter().map(Some).collect();
         self.frame.filter(&keep)
     }
+}
+
+/// The rows `0..height` that are not `blank` (both ascending).
+pub(crate) fn data_rows(height: usize, blank: &[usize]) -> impl Iterator<Item = usize> + '_ {
+    // Both ascending: one merged walk, no lookup per row.
+    let mut blank = blank.iter().peekable();
+    (0..height).filter(move |r| {
+        let is_blank = blank.peek() == Some(&r);
+        if is_blank {
+            blank.next();
+        }
+        !is_blank
+    })
+}
+
+/// How polars is to read delimited text of `format`: its `columns` (all when
+/// `None`), the header first or not, and the types of the columns either
+/// inferred as `typing` says or given by `schema`.
+pub(crate) fn csv_options(
+    format: Format,
+    columns: Option<&[String]>,
+    has_header: bool,
+    typing: Typing,
+    schema: Option<SchemaRef>,
+) -> CsvReadOptions {
+    let projection: Option<Arc<[PlSmallStr]>> =
+        columns.map(|c| c.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
+    let infer = match typing {
+        Typing::Inferred => 1000,
+        Typing::Text => 0,
+    };
+    CsvReadOptions::default()
+        .with_has_header(has_header)
+        .with_infer_schema_length(Some(infer))
+        .with_schema(schema)
+        .with_columns(projection)
+        .with_parse_options(
+            CsvParseOptions::default()
+                .with_separator(format.delimiter().unwrap_or(b','))
+                .with_decimal_comma(format.decimal_comma())
+                .with_null_values(Some(NullValues::AllColumns(
+                    MISSING[1..].iter().map(|&m| m.into()).collect(),
+                ))),
+        )
 }
 
 /// Parses `bytes` into a frame of `columns` (all when `None`), after checking
@@ -267,21 +303,8 @@ pub(crate) fn parse(
     };
     match format.delimiter() {
         Some(delimiter) => {
-            let projection: Option<Arc<[PlSmallStr]>> =
-                columns.map(|c| c.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
-            let csv = |infer: Option<usize>| {
-                CsvReadOptions::default()
-                    .with_has_header(true)
-                    .with_infer_schema_length(infer)
-                    .with_columns(projection.clone())
-                    .with_parse_options(
-                        CsvParseOptions::default()
-                            .with_separator(delimiter)
-                            .with_decimal_comma(format.decimal_comma())
-                            .with_null_values(Some(NullValues::AllColumns(
-                                MISSING[1..].iter().map(|&m| m.into()).collect(),
-                            ))),
-                    )
+            let csv = |typing| {
+                csv_options(format, columns, true, typing, None)
                     .into_reader_with_file_handle(Cursor::new(bytes))
                     .finish()
             };
@@ -289,8 +312,8 @@ pub(crate) fn parse(
                 // Typed columns, inferred by polars (fast). Should a later row
                 // break the inferred type, read everything as text instead, so
                 // that the bad cell is reported with its row.
-                Typing::Inferred => csv(Some(1000)).or_else(|_| csv(Some(0))),
-                Typing::Text => csv(Some(0)),
+                Typing::Inferred => csv(Typing::Inferred).or_else(|_| csv(Typing::Text)),
+                Typing::Text => csv(Typing::Text),
             };
             // The shape is checked while polars parses (one pass over the
             // bytes each); its errors, which name the row at fault, come

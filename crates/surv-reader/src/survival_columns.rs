@@ -7,6 +7,7 @@
 //! many. Any other bad cell (text in a numeric column, an event code that is
 //! neither 0/1 nor true/false) is an error naming file, row, column and value.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -14,8 +15,11 @@ use polars::prelude::*;
 
 use crate::dates::{DateSpan, TimeUnit, parse_iso_date};
 use crate::error::ReadError;
+use crate::gathered::{Column, Gathered, Numbers};
+use crate::kept::Kept;
+use crate::pieces::{Stopped, TextSource};
 use crate::shape;
-use crate::source::{self, Format, Parsed, ReadOptions, Typing};
+use crate::source::{self, Format, ReadOptions, Typing};
 use crate::workbook::Sheet;
 
 /// Which columns to read, and how to read the event.
@@ -239,16 +243,26 @@ impl SurvivalTable {
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
         let (name, format) = source::resolve(path, options)?;
-        if format == Format::Parquet {
-            let file = source::open_parquet(&name, path)?;
-            let parsed = source::parse_parquet(&name, file, Some(&spec.used_columns()))?;
-            return from_frame(&parsed.source, &parsed, spec, false);
+        let used = spec.used_columns();
+        match format {
+            Format::Parquet => {
+                let file = source::open_parquet(&name, path)?;
+                let parsed = source::parse_parquet(&name, file, Some(&used))?;
+                from_columns(Gathered::from_parsed(parsed, &used)?, spec, false)
+            }
+            Format::Xlsx => {
+                let bytes = source::read_all(&name, path)?;
+                read_whole(&name, format, &bytes, options.sheet.as_ref(), spec)
+            }
+            // Standard input cannot be read twice: it is held in memory.
+            _ if path == Path::new("-") => {
+                let bytes = source::read_all(&name, path)?;
+                read_text(&name, format, TextSource::Bytes(&bytes), spec)
+            }
+            // A file is read in pieces, never whole; read again only should an
+            // error need to quote a cell as the file has it.
+            _ => read_text(&name, format, TextSource::File(path), spec),
         }
-        let bytes = source::read_all(&name, path)?;
-        // The file can be read again should an error need to quote it; standard
-        // input cannot.
-        let again = (path != Path::new("-")).then_some(path);
-        SurvivalTable::read_bytes(&name, format, options.sheet.as_ref(), bytes, spec, again)
     }
 
     /// Reads from bytes in memory; `name` is how errors refer to them. Of a
@@ -269,38 +283,56 @@ impl SurvivalTable {
         bytes: Vec<u8>,
         spec: &ColumnSpec,
     ) -> Result<SurvivalTable, ReadError> {
-        SurvivalTable::read_bytes(name, format, None, bytes, spec, None)
+        match format {
+            Format::Parquet | Format::Xlsx => read_whole(name, format, &bytes, None, spec),
+            _ => read_text(name, format, TextSource::Bytes(&bytes), spec),
+        }
     }
+}
 
-    /// Reads the table from `bytes`. When they are a file's, `again` names it:
-    /// the bytes are then let go once parsed (they can be as large as
-    /// everything that follows together), and read again only should an
-    /// error need to quote a cell as the file has it.
-    fn read_bytes(
-        name: &str,
-        format: Format,
-        sheet: Option<&Sheet>,
-        bytes: Vec<u8>,
-        spec: &ColumnSpec,
-        again: Option<&Path>,
-    ) -> Result<SurvivalTable, ReadError> {
-        let used = spec.used_columns();
-        let parsed = source::parse(name, format, &bytes, sheet, Some(&used), Typing::Inferred)?;
-        let bytes = match again {
-            Some(_) => {
-                drop(bytes);
-                None
-            }
-            None => Some(bytes),
-        };
-        from_frame(&parsed.source, &parsed, spec, format.decimal_comma()).map_err(|e| {
-            let bytes = bytes.or_else(|| again.and_then(|path| std::fs::read(path).ok()));
-            match bytes {
-                Some(bytes) => as_found(e, format, &bytes),
-                None => e,
-            }
-        })
+/// Reads the table from a Parquet file or a workbook's sheet (of `sheet`, the
+/// first when `None`) in memory, parsed whole.
+fn read_whole(
+    name: &str,
+    format: Format,
+    bytes: &[u8],
+    sheet: Option<&Sheet>,
+    spec: &ColumnSpec,
+) -> Result<SurvivalTable, ReadError> {
+    let used = spec.used_columns();
+    let parsed = source::parse(name, format, bytes, sheet, Some(&used), Typing::Inferred)?;
+    from_columns(Gathered::from_parsed(parsed, &used)?, spec, false)
+}
+
+/// Reads the table from delimited text, in pieces: typed as polars infers
+/// from the first rows, or, should a later row break those types, every
+/// column as text (so that the bad cell is reported with its row).
+fn read_text(
+    name: &str,
+    format: Format,
+    text: TextSource<'_>,
+    spec: &ColumnSpec,
+) -> Result<SurvivalTable, ReadError> {
+    let used = spec.used_columns();
+    let gathered = match Gathered::from_text(name, format, text, &used, Typing::Inferred) {
+        Err(Stopped::Caller(ReadError::Unreadable { .. })) => {
+            Gathered::from_text(name, format, text, &used, Typing::Text)
+        }
+        read => read,
     }
+    .map_err(|stopped| match stopped {
+        Stopped::Text(e) | Stopped::Caller(e) => e,
+    })?;
+    from_columns(gathered, spec, format.decimal_comma()).map_err(|e| {
+        let bytes = match text {
+            TextSource::Bytes(bytes) => Some(Cow::Borrowed(bytes)),
+            TextSource::File(path) => std::fs::read(path).ok().map(Cow::Owned),
+        };
+        match bytes {
+            Some(bytes) => as_found(e, format, &bytes),
+            None => e,
+        }
+    })
 }
 
 /// A bad cell quoted as the file holds it: polars has parsed a numeric
@@ -336,70 +368,12 @@ fn as_found(error: ReadError, format: Format, bytes: &[u8]) -> ReadError {
 /// where it is text (borrowed from the frame: nothing is allocated per row).
 struct Cells<'a> {
     name: String,
-    numbers: Option<Numbers>,
+    numbers: Option<Cow<'a, Numbers>>,
     text: Option<Vec<Option<&'a str>>>,
     /// A Boolean column: numbers 1/0 for arithmetic, `true`/`false` for labels.
     boolean: bool,
     /// Text numbers are written with a decimal comma.
     decimal_comma: bool,
-}
-
-/// A numeric column's cells: the values (8 bytes a row, not the 16 of an
-/// `Option<f64>`), with the missing cells marked only where there are any.
-struct Numbers {
-    values: Vec<f64>,
-    /// `missing[row]`; `None` when no cell is missing.
-    missing: Option<Vec<bool>>,
-}
-
-impl Numbers {
-    fn collect(cells: impl Iterator<Item = Option<f64>>) -> Numbers {
-        let (lower, _) = cells.size_hint();
-        let mut values = Vec::with_capacity(lower);
-        let mut missing: Option<Vec<bool>> = None;
-        for (row, cell) in cells.enumerate() {
-            values.push(cell.unwrap_or(f64::NAN));
-            if cell.is_none() {
-                missing.get_or_insert_with(|| vec![false; row]).push(true);
-            } else if let Some(missing) = &mut missing {
-                missing.push(false);
-            }
-        }
-        Numbers { values, missing }
-    }
-
-    /// A numeric column without missing cells, read from polars' buffers
-    /// (no per-cell `Option`, no intermediate cast of the whole column for
-    /// the common types).
-    fn without_missing(series: &Series) -> PolarsResult<Numbers> {
-        fn gather<T: PolarsNumericType>(
-            ca: &ChunkedArray<T>,
-            to_f64: impl Fn(T::Native) -> f64,
-        ) -> Vec<f64> {
-            let mut values = Vec::with_capacity(ca.len());
-            for array in ca.downcast_iter() {
-                values.extend(array.values().iter().map(|&v| to_f64(v)));
-            }
-            values
-        }
-        let values = match series.dtype() {
-            DataType::Float64 => gather(series.f64()?, |v| v),
-            DataType::Int64 => gather(series.i64()?, |v| v as f64),
-            DataType::Int32 => gather(series.i32()?, f64::from),
-            _ => gather(series.cast(&DataType::Float64)?.f64()?, |v| v),
-        };
-        Ok(Numbers {
-            values,
-            missing: None,
-        })
-    }
-
-    fn get(&self, row: usize) -> Option<f64> {
-        match &self.missing {
-            Some(missing) if missing[row] => None,
-            _ => Some(self.values[row]),
-        }
-    }
 }
 
 /// A number written as text: `1.5`, or `1,5` in a file with decimal commas
@@ -416,21 +390,30 @@ pub(crate) fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
 
 impl<'a> Cells<'a> {
     fn read(
-        source: &str,
-        frame: &'a DataFrame,
+        gathered: &'a Gathered,
         column: &str,
         decimal_comma: bool,
     ) -> Result<Cells<'a>, ReadError> {
-        let col = frame.column(column).map_err(|_| ReadError::MissingColumn {
-            path: source.to_owned(),
-            column: column.to_owned(),
-            found: frame
-                .get_column_names()
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
-        })?;
-        let series = col.as_materialized_series();
+        let source = &gathered.source;
+        let series = match gathered.column(column) {
+            Some(Column::Series(series)) => series,
+            Some(Column::Numbers(numbers)) => {
+                return Ok(Cells {
+                    name: column.to_owned(),
+                    numbers: Some(Cow::Borrowed(numbers)),
+                    text: None,
+                    boolean: false,
+                    decimal_comma,
+                });
+            }
+            None => {
+                return Err(ReadError::MissingColumn {
+                    path: source.to_owned(),
+                    column: column.to_owned(),
+                    found: gathered.names(),
+                });
+            }
+        };
         let unreadable = |e: PolarsError| ReadError::Unreadable {
             path: source.to_owned(),
             reason: format!("column `{column}`: {e}"),
@@ -454,7 +437,7 @@ impl<'a> Cells<'a> {
                             .map(|c| c.and_then(|v| parse_number(v, decimal_comma))),
                     )
                 });
-                (parsed, Some(text))
+                (parsed.map(Cow::Owned), Some(text))
             }
             DataType::Boolean => {
                 let flags = series.bool().map_err(unreadable)?;
@@ -464,18 +447,7 @@ impl<'a> Cells<'a> {
                     .iter()
                     .map(|b| b.map(|b| if b { "true" } else { "false" }))
                     .collect();
-                (Some(numbers), Some(text))
-            }
-            dtype if dtype.is_primitive_numeric() && series.null_count() == 0 => (
-                Some(Numbers::without_missing(series).map_err(unreadable)?),
-                None,
-            ),
-            dtype if dtype.is_primitive_numeric() => {
-                let f = series.cast(&DataType::Float64).map_err(unreadable)?;
-                (
-                    Some(Numbers::collect(f.f64().map_err(unreadable)?.iter())),
-                    None,
-                )
+                (Some(Cow::Owned(numbers)), Some(text))
             }
             other => {
                 return Err(ReadError::Unreadable {
@@ -504,10 +476,29 @@ impl<'a> Cells<'a> {
 
     /// The kept rows' numbers when the column is numeric and each is `valid`;
     /// `None` otherwise (the per-cell path then names the cell at fault).
-    fn numbers_if(&self, kept: &[usize], valid: impl Fn(f64) -> bool) -> Option<Vec<f64>> {
+    /// When every row is kept, they are the gathered column itself.
+    fn numbers_if(&self, kept: &Kept, valid: impl Fn(f64) -> bool) -> Option<Cow<'a, [f64]>> {
         let numbers = self.numbers.as_ref().filter(|n| n.missing.is_none())?;
-        let values: Vec<f64> = kept.iter().map(|&r| numbers.values[r]).collect();
+        let values = match (&self.numbers, kept) {
+            (Some(Cow::Borrowed(gathered)), Kept::All(_)) => Cow::Borrowed(&gathered.values[..]),
+            _ => Cow::Owned(kept.gather(&numbers.values)),
+        };
         values.iter().all(|&v| valid(v)).then_some(values)
+    }
+
+    /// The kept rows' events when the column holds only the numbers 1 and 0;
+    /// `None` otherwise.
+    fn flags(&self, kept: &Kept) -> Option<Vec<bool>> {
+        let numbers = self.numbers.as_ref().filter(|n| n.missing.is_none())?;
+        let mut flags = Vec::with_capacity(kept.len());
+        for r in kept.iter() {
+            match numbers.values[r] {
+                1.0 => flags.push(true),
+                0.0 => flags.push(false),
+                _ => return None,
+            }
+        }
+        Some(flags)
     }
 
     fn missing(&self, row: usize) -> bool {
@@ -567,15 +558,64 @@ impl<'a> Cells<'a> {
     }
 }
 
-fn from_frame(
-    source: &str,
-    parsed: &Parsed,
+/// The table of `spec`'s columns from the gathered ones, which it takes: a
+/// numeric column kept whole becomes the table's column as it is, not a copy.
+fn from_columns(
+    mut gathered: Gathered,
     spec: &ColumnSpec,
     decimal_comma: bool,
 ) -> Result<SurvivalTable, ReadError> {
-    let read = |column: &str| Cells::read(source, &parsed.frame, column, decimal_comma);
-    let frame = &parsed.frame;
-    let n = frame.height() - parsed.blank.len();
+    let (mut table, whole) = from_cells(&gathered, spec, decimal_comma)?;
+    for (column, place) in whole.0 {
+        let values = gathered.take_values(&column);
+        match place {
+            Place::Time => table.time = values,
+            Place::Covariate => {
+                if let Some(c) = table.covariates.iter_mut().find(|c| c.name == column) {
+                    c.values = values;
+                }
+            }
+        }
+    }
+    Ok(table)
+}
+
+/// Where a gathered column goes in the table as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Time,
+    Covariate,
+}
+
+/// A gathered column's values to be placed in the table as they are, each
+/// column once.
+#[derive(Default)]
+struct Whole(Vec<(String, Place)>);
+
+impl Whole {
+    /// The values for the table: empty, to be filled by the gathered column
+    /// itself, when they are that column (and not already placed elsewhere).
+    fn place(&mut self, column: &str, place: Place, values: Cow<'_, [f64]>) -> Vec<f64> {
+        match values {
+            Cow::Borrowed(_) if !self.0.iter().any(|(c, _)| c == column) => {
+                self.0.push((column.to_owned(), place));
+                Vec::new()
+            }
+            values => values.into_owned(),
+        }
+    }
+}
+
+/// The table, but for the columns that are gathered ones as they are (left
+/// empty, listed in the [`Whole`]).
+fn from_cells(
+    gathered: &Gathered,
+    spec: &ColumnSpec,
+    decimal_comma: bool,
+) -> Result<(SurvivalTable, Whole), ReadError> {
+    let source = gathered.source.as_str();
+    let read = |column: &str| Cells::read(gathered, column, decimal_comma);
+    let n = gathered.height - gathered.blank.len();
     if n == 0 {
         return Err(ReadError::Empty {
             path: source.to_owned(),
@@ -613,14 +653,12 @@ fn from_frame(
         .flatten()
         .chain(covariates.iter())
         .collect();
-    let kept: Vec<usize> = if parsed.blank.is_empty() && !used.iter().any(|c| c.any_missing()) {
-        (0..frame.height()).collect()
-    } else {
-        parsed
-            .data_rows()
-            .filter(|&r| used.iter().all(|c| !c.missing(r)))
-            .collect()
-    };
+    let kept = Kept::from_rows(
+        gathered.height,
+        gathered.blank.is_empty() && !used.iter().any(|c| c.any_missing()),
+        gathered.data_rows(),
+        |r| used.iter().all(|c| !c.missing(r)),
+    );
     if kept.is_empty() {
         return Err(ReadError::AllRowsMissing {
             path: source.to_owned(),
@@ -634,11 +672,13 @@ fn from_frame(
     };
     let times = match fast_times {
         Some(times) => times,
-        None => kept
-            .iter()
-            .map(|&r| time.at(source, r))
-            .collect::<Result<Vec<_>, _>>()?,
+        None => Cow::Owned(
+            kept.iter()
+                .map(|r| time.at(source, r))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
     };
+    let mut whole = Whole::default();
     let status = spec
         .status
         .as_ref()
@@ -649,11 +689,11 @@ fn from_frame(
             .flat_map(|s| s.codes.iter().map(|&c| c != 0))
             .collect(),
         Some(value) => events_equal_to(source, &event, &kept, value)?,
-        None => match event.numbers_if(&kept, |x| x == 0.0 || x == 1.0) {
-            Some(flags) => flags.iter().map(|&x| x == 1.0).collect(),
+        None => match event.flags(&kept) {
+            Some(flags) => flags,
             None => kept
                 .iter()
-                .map(|&r| event_flag(source, &event, r))
+                .map(|r| event_flag(source, &event, r))
                 .collect::<Result<Vec<_>, _>>()?,
         },
     };
@@ -663,7 +703,17 @@ fn from_frame(
             let categorical = spec.categorical.contains(&c.name);
             match spec.levels.iter().find(|(column, _)| *column == c.name) {
                 Some((_, declared)) => declared_indicators(source, c, &kept, declared),
-                None => covariate_columns(source, c, &kept, &spec.references, categorical),
+                None => covariate_columns(source, c, &kept, &spec.references, categorical).map(
+                    |covariates| {
+                        covariates
+                            .into_iter()
+                            .map(|(name, values)| Covariate {
+                                values: whole.place(&name, Place::Covariate, values),
+                                name,
+                            })
+                            .collect()
+                    },
+                ),
             }
         })
         .collect::<Result<Vec<_>, _>>()?
@@ -674,8 +724,8 @@ fn from_frame(
         .as_ref()
         .map(|c| {
             kept.iter()
-                .zip(&times)
-                .map(|(&r, &stop)| {
+                .zip(times.iter())
+                .map(|(r, &stop)| {
                     let expected = "a finite start before the row's time (R's Surv(start, stop) needs start < stop)";
                     c.number(source, r, expected)
                         .and_then(|v| if v.is_finite() && v < stop { Ok(v) } else { Err(c.invalid(source, r, expected)) })
@@ -687,7 +737,7 @@ fn from_frame(
         .as_ref()
         .map(|c| {
             kept.iter()
-                .map(|&r| {
+                .map(|r| {
                     let expected = if spec.positive_weights {
                         "a case weight: a finite number > 0 (R's coxph refuses 0)"
                     } else {
@@ -704,9 +754,9 @@ fn from_frame(
                 .collect::<Result<Vec<_>, _>>()
         })
         .transpose()?;
-    Ok(SurvivalTable {
+    let table = SurvivalTable {
         source: source.to_owned(),
-        time: times,
+        time: whole.place(&spec.time, Place::Time, times),
         event: events,
         group: group.as_ref().map(|c| labels(c, &kept)),
         strata: strata.as_ref().map(|c| labels(c, &kept)),
@@ -717,7 +767,8 @@ fn from_frame(
         covariates,
         n_read: n,
         n_dropped: n - kept.len(),
-    })
+    };
+    Ok((table, whole))
 }
 
 /// Where follow-up times come from.
@@ -803,13 +854,13 @@ fn event_flag(source: &str, cells: &Cells<'_>, row: usize) -> Result<bool, ReadE
 fn events_equal_to(
     source: &str,
     cells: &Cells<'_>,
-    kept: &[usize],
+    kept: &Kept,
     value: &str,
 ) -> Result<Vec<bool>, ReadError> {
     let code = value.trim().parse::<f64>().ok();
     let events: Vec<bool> = kept
         .iter()
-        .map(|&r| match (code, cells.number_at(r)) {
+        .map(|r| match (code, cells.number_at(r)) {
             (Some(code), Some(x)) if !cells.boolean => x == code,
             // polars reads TRUE and true alike into a Boolean column.
             _ if cells.boolean => cells.shown(r).eq_ignore_ascii_case(value.trim()),
@@ -830,7 +881,7 @@ fn events_equal_to(
 
 /// A status column's causes: every level but the censoring value, in
 /// order, coded from 1; censored rows 0.
-fn causes(cells: &Cells<'_>, kept: &[usize], censor_value: &str) -> Status {
+fn causes(cells: &Cells<'_>, kept: &Kept, censor_value: &str) -> Status {
     let Labels { levels, codes, .. } = labels(cells, kept);
     let numeric = cells.numbers.is_some() && !cells.boolean;
     let censor_level = levels
@@ -863,7 +914,7 @@ fn causes(cells: &Cells<'_>, kept: &[usize], censor_value: &str) -> Status {
 /// Levels up to which [`labels`] looks a cell up among them in turn.
 const FEW_LEVELS: usize = 8;
 
-fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
+fn labels(cells: &Cells<'_>, kept: &Kept) -> Labels {
     // Provisional codes in order of first appearance, then sorted levels.
     let mut provisional = Vec::with_capacity(kept.len());
     let numbers = cells.numbers.as_ref().filter(|_| !cells.boolean);
@@ -871,7 +922,7 @@ fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
         (_, Some(numbers)) => {
             let mut seen: HashMap<u64, u32> = HashMap::new();
             let mut values: Vec<f64> = Vec::new();
-            for &r in kept {
+            for r in kept.iter() {
                 let x = numbers.get(r).unwrap_or(f64::NAN);
                 let key = (x + 0.0).to_bits();
                 // Few levels (a group, an indicator): a look along them beats hashing.
@@ -897,7 +948,7 @@ fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
         (Some(text), None) => {
             let mut seen: HashMap<&str, u32> = HashMap::new();
             let mut values: Vec<&str> = Vec::new();
-            for &r in kept {
+            for r in kept.iter() {
                 let t = text[r].unwrap_or_default();
                 let known = if values.len() <= FEW_LEVELS {
                     values.iter().position(|&v| v == t)
@@ -933,7 +984,7 @@ fn labels(cells: &Cells<'_>, kept: &[usize]) -> Labels {
 fn declared_indicators(
     source: &str,
     cells: &Cells<'_>,
-    kept: &[usize],
+    kept: &Kept,
     declared: &[String],
 ) -> Result<Vec<Covariate>, ReadError> {
     let labels = labels(cells, kept);
@@ -943,7 +994,7 @@ fn declared_indicators(
             Some(d) => at.push(d),
             None => {
                 let first = labels.codes.iter().position(|&c| c as usize == code);
-                let row = first.map_or(0, |k| kept[k]);
+                let row = first.map_or(0, |k| kept.row(k));
                 return Err(cells.invalid(
                     source,
                     row,
@@ -964,27 +1015,28 @@ fn declared_indicators(
         .collect())
 }
 
+/// A covariate's name and values: the gathered column itself, where it is one.
+type NamedValues<'a> = (String, Cow<'a, [f64]>);
+
 /// A numeric covariate as is; a text covariate as indicators of every level but
 /// the reference.
-fn covariate_columns(
+fn covariate_columns<'a>(
     source: &str,
-    cells: &Cells<'_>,
-    kept: &[usize],
+    cells: &Cells<'a>,
+    kept: &Kept,
     references: &[(String, String)],
     categorical: bool,
-) -> Result<Vec<Covariate>, ReadError> {
+) -> Result<Vec<NamedValues<'a>>, ReadError> {
     if cells.numbers.is_some() && !categorical {
         let values = match cells.numbers_if(kept, |x| !x.is_nan()) {
             Some(values) => values,
-            None => kept
-                .iter()
-                .map(|&r| cells.number(source, r, "a number"))
-                .collect::<Result<Vec<_>, _>>()?,
+            None => Cow::Owned(
+                kept.iter()
+                    .map(|r| cells.number(source, r, "a number"))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
         };
-        return Ok(vec![Covariate {
-            name: cells.name.clone(),
-            values,
-        }]);
+        return Ok(vec![(cells.name.clone(), values)]);
     }
     let labels = labels(cells, kept);
     let reference = match references.iter().find(|(c, _)| *c == cells.name) {
@@ -1003,13 +1055,14 @@ fn covariate_columns(
     };
     Ok((0..labels.levels.len())
         .filter(|&l| l != reference)
-        .map(|l| Covariate {
-            name: format!("{}={}", cells.name, labels.levels[l]),
-            values: labels
+        .map(|l| {
+            let name = format!("{}={}", cells.name, labels.levels[l]);
+            let values = labels
                 .codes
                 .iter()
                 .map(|&c| f64::from(u8::from(c as usize == l)))
-                .collect(),
+                .collect();
+            (name, Cow::Owned(values))
         })
         .collect())
 }

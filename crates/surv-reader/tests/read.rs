@@ -1709,3 +1709,99 @@ fn many_group_levels_keep_each_row_s_level() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// 10. Large files, read in pieces
+// ---------------------------------------------------------------------------
+
+/// `n` rows of `time,event,arm,x`, several of the reader's pieces long, with
+/// (when `gaps`) blank lines and missing `x` cells only past the first
+/// pieces, and, when `late` is given, that text in the integer column `x` of
+/// the tenth row from the end. Also the kept rows' times and the number of
+/// rows with a missing `x`.
+fn large_csv(n: usize, gaps: bool, late: Option<&str>) -> (String, Vec<f64>, usize) {
+    let mut text = String::from("time,event,arm,x\n");
+    let (mut times, mut missing) = (Vec::new(), 0);
+    for i in 0..n {
+        if gaps && i > 50_000 && i % 20_000 == 0 {
+            text.push('\n');
+        }
+        let time = i % 1000 + 1;
+        let x = match late {
+            Some(late) if i == n - 10 => late.to_owned(),
+            _ if gaps && i > 50_000 && i % 15_000 == 14_999 => "NA".to_owned(),
+            _ => (i % 7).to_string(),
+        };
+        if x == "NA" {
+            missing += 1;
+        } else {
+            times.push(time as f64);
+        }
+        let arm = if i % 3 == 0 { "\"A, left\"" } else { "B" };
+        text.push_str(&format!("{time},{},{arm},{x}\n", i % 2));
+    }
+    (text, times, missing)
+}
+
+#[test]
+fn a_file_read_in_pieces_gives_the_table_read_whole() {
+    let spec = ColumnSpec {
+        covariates: vec!["x".into(), "time".into()],
+        ..ColumnSpec::new("time", "event").with_group("arm")
+    };
+    // Without `late`, x is read as integers throughout; with it, a decimal
+    // after the first pieces makes every column text, read a second time.
+    // Without gaps, every row is kept and the numeric columns are the
+    // table's as they were gathered.
+    for (gaps, late) in [(true, None), (true, Some("2.5")), (false, None)] {
+        let n = 200_000;
+        let (text, times, missing) = large_csv(n, gaps, late);
+        // The reader's pieces are 512 KiB.
+        assert!(text.len() > 2_000_000, "several pieces");
+        let path = write_file("pieces.csv", text.as_bytes());
+        let from_file = SurvivalTable::read(&path, &spec).unwrap();
+        // Parquet is read whole, by another path.
+        let whole = parquet(parquet_of(&text), &spec).unwrap();
+        let from_bytes =
+            SurvivalTable::from_bytes("t.csv", Format::Csv, text.into_bytes(), &spec).unwrap();
+        assert_eq!(
+            without_source(&from_file),
+            without_source(&whole),
+            "{late:?}"
+        );
+        assert_eq!(
+            without_source(&from_bytes),
+            without_source(&whole),
+            "{late:?}"
+        );
+        assert_eq!((from_file.n_read, from_file.n_dropped), (n, missing));
+        assert_eq!(missing > 0, gaps);
+        assert_eq!(from_file.time, times);
+        assert_eq!(from_file.covariates[1], covariate("time", &times));
+        let x = &from_file.covariates[0].values;
+        assert_eq!(
+            x.iter().filter(|&&v| v == 2.5).count(),
+            usize::from(late.is_some())
+        );
+        assert_eq!(from_file.group.unwrap().levels, ["A, left", "B"]);
+    }
+}
+
+#[test]
+fn a_bad_cell_far_into_a_file_read_in_pieces_is_quoted_with_its_row() {
+    let (mut text, _, _) = large_csv(150_000, true, None);
+    text.push_str("5,1,B,2.00\n7,3,B,1\n");
+    let path = write_file("late-bad.csv", text.as_bytes());
+    let err = SurvivalTable::read(&path, &ColumnSpec::new("time", "event")).unwrap_err();
+    // The event 3 is in spreadsheet row 150,000 + header + blank lines + 2.
+    let blank = (50_001..150_000).filter(|i| i % 20_000 == 0).count();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: row {}, column `event`: `3`; expected 1 or 0 (or true/false); give \
+             --event-value for other codes, e.g. 2 for R's dead",
+            path.display(),
+            150_000 + blank + 3
+        )
+    );
+}

@@ -1,0 +1,313 @@
+//! The used columns of a table, gathered from the frames polars parses, one
+//! piece of the file after another: numeric columns as plain numbers (the
+//! frame's own columns let go with each piece), other columns as polars keeps
+//! them, their chunks appended.
+
+use polars::prelude::*;
+
+use crate::error::ReadError;
+use crate::pieces::{self, Stopped, TextSource};
+use crate::source::{self, Format, Parsed, Typing};
+
+/// The used columns of a table and where its rows are.
+#[derive(Debug)]
+pub(crate) struct Gathered {
+    /// How errors name the table's source.
+    pub source: String,
+    /// The columns, by name, in the order asked for.
+    columns: Vec<(String, Column)>,
+    /// The number of rows gathered, blank lines included.
+    pub height: usize,
+    /// 0-based positions of blank lines among the rows, ascending.
+    pub blank: Vec<usize>,
+}
+
+/// A gathered column.
+#[derive(Debug)]
+pub(crate) enum Column {
+    /// A numeric column.
+    Numbers(Numbers),
+    /// Any other column, as polars has it (text, Booleans).
+    Series(Series),
+}
+
+impl Gathered {
+    /// No rows yet of the columns `names`.
+    pub(crate) fn new(source: &str, names: &[String]) -> Gathered {
+        Gathered {
+            source: source.to_owned(),
+            columns: names
+                .iter()
+                .map(|n| (n.clone(), Column::Series(Series::default())))
+                .collect(),
+            height: 0,
+            blank: Vec::new(),
+        }
+    }
+
+    /// A whole table parsed at once (Parquet, a workbook's sheet), its
+    /// columns `names`.
+    pub(crate) fn from_parsed(parsed: Parsed, names: &[String]) -> Result<Gathered, ReadError> {
+        let mut gathered = Gathered::new(&parsed.source, names);
+        gathered.append(parsed.frame)?;
+        gathered.blank = parsed.blank;
+        Ok(gathered)
+    }
+
+    /// Reads the columns `names` of delimited text of `format`, piece by
+    /// piece: each piece is parsed by polars, the first with its header and
+    /// the types `typing` says, the others with those types, and its columns
+    /// gathered before the next piece is parsed. A shape error anywhere in
+    /// the text comes first; a piece polars cannot parse with the first
+    /// piece's types stops the read with [`Stopped::Caller`].
+    pub(crate) fn from_text(
+        name: &str,
+        format: Format,
+        text: TextSource<'_>,
+        names: &[String],
+        typing: Typing,
+    ) -> Result<Gathered, Stopped<ReadError>> {
+        let delimiter = format.delimiter().expect("delimited text has a delimiter");
+        let mut gathered = Gathered::new(name, names);
+        let mut schema: Option<SchemaRef> = None;
+        let shape = pieces::for_each_piece(name, text, delimiter, |piece| {
+            if piece.has_header {
+                source::require(name, names, &piece.names)?;
+            }
+            let unreadable = |reason: String| ReadError::Unreadable {
+                path: name.to_owned(),
+                reason,
+            };
+            let frame = source::csv_options(
+                format,
+                Some(names),
+                piece.has_header,
+                typing,
+                schema.clone(),
+            )
+            .into_reader_with_file_handle(std::io::Cursor::new(&piece.bytes))
+            .finish()
+            .map_err(|e| unreadable(e.to_string()))?;
+            if frame.height() != piece.rows {
+                return Err(unreadable(format!(
+                    "polars read {} rows where the text has {} from row {}",
+                    frame.height(),
+                    piece.rows,
+                    gathered.height + 2
+                )));
+            }
+            if schema.is_none() {
+                // The pieces after the first have no header: the names come
+                // from it, and the types as the first piece has them.
+                let typed = frame.schema();
+                let all: Schema = piece
+                    .names
+                    .iter()
+                    .map(|n| {
+                        let dtype = typed.get(n.as_str()).cloned().unwrap_or(DataType::String);
+                        (PlSmallStr::from(n.as_str()), dtype)
+                    })
+                    .collect();
+                schema = Some(Arc::new(all));
+            }
+            gathered.append(frame)
+        })?;
+        gathered.blank = shape.blank;
+        Ok(gathered)
+    }
+
+    /// Appends the rows of `frame`, which holds every gathered column, typed
+    /// as the frames before it (the first frame sets the types).
+    pub(crate) fn append(&mut self, frame: DataFrame) -> Result<(), ReadError> {
+        let first = self.height == 0;
+        for (name, column) in &mut self.columns {
+            let unreadable = |reason: String| ReadError::Unreadable {
+                path: self.source.clone(),
+                reason: format!("column `{name}`: {reason}"),
+            };
+            let Ok(found) = frame.column(name) else {
+                return Err(ReadError::MissingColumn {
+                    path: self.source.clone(),
+                    column: name.clone(),
+                    found: frame
+                        .get_column_names()
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
+                });
+            };
+            let series = found.as_materialized_series();
+            if first && series.dtype().is_primitive_numeric() {
+                *column = Column::Numbers(Numbers::default());
+            }
+            match column {
+                Column::Numbers(numbers) => numbers
+                    .extend(series)
+                    .map_err(|e| unreadable(e.to_string()))?,
+                Column::Series(gathered) if first => *gathered = series.clone(),
+                Column::Series(gathered) => {
+                    gathered
+                        .append(series)
+                        .map_err(|e| unreadable(e.to_string()))?;
+                }
+            }
+        }
+        self.height += frame.height();
+        Ok(())
+    }
+
+    /// The column `name`, if gathered.
+    pub(crate) fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    /// The values of numeric column `name`, taken from it (it is left
+    /// empty); nothing for another column.
+    pub(crate) fn take_values(&mut self, name: &str) -> Vec<f64> {
+        match self.columns.iter_mut().find(|(n, _)| n == name) {
+            Some((_, Column::Numbers(numbers))) => std::mem::take(&mut numbers.values),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The names of the gathered columns.
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The rows that are data, not blank lines, ascending.
+    pub(crate) fn data_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        source::data_rows(self.height, &self.blank)
+    }
+}
+
+/// A numeric column's cells: the values (8 bytes a row, not the 16 of an
+/// `Option<f64>`), with the missing cells marked only where there are any.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Numbers {
+    pub values: Vec<f64>,
+    /// `missing[row]`; `None` when no cell is missing.
+    pub missing: Option<Vec<bool>>,
+}
+
+impl Numbers {
+    pub(crate) fn collect(cells: impl Iterator<Item = Option<f64>>) -> Numbers {
+        let mut numbers = Numbers::default();
+        numbers.push_all(cells);
+        numbers
+    }
+
+    /// Appends cells, marking the missing ones.
+    fn push_all(&mut self, cells: impl Iterator<Item = Option<f64>>) {
+        let (lower, _) = cells.size_hint();
+        self.values.reserve(lower);
+        for cell in cells {
+            let row = self.values.len();
+            self.values.push(cell.unwrap_or(f64::NAN));
+            if cell.is_none() {
+                self.missing
+                    .get_or_insert_with(|| vec![false; row])
+                    .push(true);
+            } else if let Some(missing) = &mut self.missing {
+                missing.push(false);
+            }
+        }
+    }
+
+    /// Appends a numeric column's cells: read from polars' buffers when none
+    /// is missing (no per-cell `Option`, no cast of the whole column for the
+    /// common types).
+    fn extend(&mut self, series: &Series) -> PolarsResult<()> {
+        fn gather<T: PolarsNumericType>(
+            values: &mut Vec<f64>,
+            ca: &ChunkedArray<T>,
+            to_f64: impl Fn(T::Native) -> f64,
+        ) {
+            values.reserve(ca.len());
+            for array in ca.downcast_iter() {
+                values.extend(array.values().iter().map(|&v| to_f64(v)));
+            }
+        }
+        if series.null_count() > 0 {
+            let cast = series.cast(&DataType::Float64)?;
+            self.push_all(cast.f64()?.iter());
+            return Ok(());
+        }
+        let before = self.values.len();
+        match series.dtype() {
+            DataType::Float64 => gather(&mut self.values, series.f64()?, |v| v),
+            DataType::Int64 => gather(&mut self.values, series.i64()?, |v| v as f64),
+            DataType::Int32 => gather(&mut self.values, series.i32()?, f64::from),
+            _ => gather(
+                &mut self.values,
+                series.cast(&DataType::Float64)?.f64()?,
+                |v| v,
+            ),
+        }
+        if let Some(missing) = &mut self.missing {
+            missing.resize(before + series.len(), false);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn get(&self, row: usize) -> Option<f64> {
+        match &self.missing {
+            Some(missing) if missing[row] => None,
+            _ => Some(self.values[row]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_mark_the_missing_cells_and_only_when_there_are_some() {
+        let full = Numbers::collect([Some(1.5), Some(f64::NAN), Some(-2.0)].into_iter());
+        assert!(full.missing.is_none());
+        assert_eq!(full.get(0), Some(1.5));
+        assert!(full.get(1).is_some_and(f64::is_nan));
+        let gaps = Numbers::collect([Some(1.0), Some(2.0), None, Some(4.0), None].into_iter());
+        assert_eq!(
+            (0..5).map(|r| gaps.get(r)).collect::<Vec<_>>(),
+            [Some(1.0), Some(2.0), None, Some(4.0), None]
+        );
+        let first = Numbers::collect([None, Some(3.0)].into_iter());
+        assert_eq!([first.get(0), first.get(1)], [None, Some(3.0)]);
+    }
+
+    #[test]
+    fn pieces_append_in_order_with_their_missing_cells() {
+        let frame = |t: &[Option<i64>], g: &[&str]| {
+            DataFrame::new_infer_height(vec![
+                Series::new("t".into(), t).into(),
+                Series::new("g".into(), g).into(),
+            ])
+            .unwrap()
+        };
+        let mut gathered = Gathered::new("f.csv", &["t".to_owned(), "g".to_owned()]);
+        gathered
+            .append(frame(&[Some(1), Some(2)], &["a", "b"]))
+            .unwrap();
+        gathered
+            .append(frame(&[None, Some(4)], &["c", "d"]))
+            .unwrap();
+        gathered.append(frame(&[Some(5)], &["e"])).unwrap();
+        assert_eq!(gathered.height, 5);
+        let Some(Column::Numbers(t)) = gathered.column("t") else {
+            panic!("t is numeric");
+        };
+        assert_eq!(
+            (0..5).map(|r| t.get(r)).collect::<Vec<_>>(),
+            [Some(1.0), Some(2.0), None, Some(4.0), Some(5.0)]
+        );
+        let Some(Column::Series(g)) = gathered.column("g") else {
+            panic!("g is text");
+        };
+        let g: Vec<_> = g.str().unwrap().iter().flatten().collect();
+        assert_eq!(g, ["a", "b", "c", "d", "e"]);
+        let missing = gathered.append(frame(&[Some(6)], &["f"]).drop("g").unwrap());
+        assert!(matches!(missing, Err(ReadError::MissingColumn { .. })));
+    }
+}
