@@ -32,13 +32,15 @@ pub(crate) enum Column {
 }
 
 impl Gathered {
-    /// No rows yet of the columns `names`.
+    /// No rows yet of the columns `names` (each once).
     pub(crate) fn new(source: &str, names: &[String]) -> Gathered {
         Gathered {
             source: source.to_owned(),
             columns: names
                 .iter()
-                .map(|n| (n.clone(), Column::Series(Series::default())))
+                .enumerate()
+                .filter(|&(i, n)| !names[..i].contains(n))
+                .map(|(_, n)| (n.clone(), Column::Series(Series::default())))
                 .collect(),
             height: 0,
             blank: Vec::new(),
@@ -117,9 +119,12 @@ impl Gathered {
     }
 
     /// Appends the rows of `frame`, which holds every gathered column, typed
-    /// as the frames before it (the first frame sets the types).
-    pub(crate) fn append(&mut self, frame: DataFrame) -> Result<(), ReadError> {
+    /// as the frames before it (the first frame sets the types). Each numeric
+    /// column of the frame is let go once gathered: of a table parsed whole,
+    /// the frame's columns and their copies are never all in memory at once.
+    pub(crate) fn append(&mut self, mut frame: DataFrame) -> Result<(), ReadError> {
         let first = self.height == 0;
+        let height = frame.height();
         for (name, column) in &mut self.columns {
             let unreadable = |reason: String| ReadError::Unreadable {
                 path: self.source.clone(),
@@ -141,9 +146,13 @@ impl Gathered {
                 *column = Column::Numbers(Numbers::default());
             }
             match column {
-                Column::Numbers(numbers) => numbers
-                    .extend(series)
-                    .map_err(|e| unreadable(e.to_string()))?,
+                Column::Numbers(numbers) => {
+                    numbers
+                        .extend(series)
+                        .map_err(|e| unreadable(e.to_string()))?;
+                    // The names are distinct: no later column needs it.
+                    drop(frame.drop_in_place(name));
+                }
                 Column::Series(gathered) if first => *gathered = series.clone(),
                 Column::Series(gathered) => {
                     gathered
@@ -152,7 +161,7 @@ impl Gathered {
                 }
             }
         }
-        self.height += frame.height();
+        self.height += height;
         Ok(())
     }
 
@@ -307,6 +316,8 @@ mod tests {
         };
         let g: Vec<_> = g.str().unwrap().iter().flatten().collect();
         assert_eq!(g, ["a", "b", "c", "d", "e"]);
+        let twice = Gathered::new("f.csv", &["t".to_owned(), "g".to_owned(), "t".to_owned()]);
+        assert_eq!(twice.names(), ["t", "g"]);
         let missing = gathered.append(frame(&[Some(6)], &["f"]).drop("g").unwrap());
         assert!(matches!(missing, Err(ReadError::MissingColumn { .. })));
     }
