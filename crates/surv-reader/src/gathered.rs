@@ -25,6 +25,9 @@ pub(crate) struct Gathered {
 /// A gathered column.
 #[derive(Debug)]
 pub(crate) enum Column {
+    /// No frame yet: the first one sets the column's kind. (Not an empty
+    /// `Series`: polars makes one with a buffer of several MB.)
+    Pending,
     /// A numeric column.
     Numbers(Numbers),
     /// Any other column, as polars has it (text, Booleans).
@@ -40,7 +43,7 @@ impl Gathered {
                 .iter()
                 .enumerate()
                 .filter(|&(i, n)| !names[..i].contains(n))
-                .map(|(_, n)| (n.clone(), Column::Series(Series::default())))
+                .map(|(_, n)| (n.clone(), Column::Pending))
                 .collect(),
             height: 0,
             blank: Vec::new(),
@@ -123,7 +126,6 @@ impl Gathered {
     /// column of the frame is let go once gathered: of a table parsed whole,
     /// the frame's columns and their copies are never all in memory at once.
     pub(crate) fn append(&mut self, mut frame: DataFrame) -> Result<(), ReadError> {
-        let first = self.height == 0;
         let height = frame.height();
         for (name, column) in &mut self.columns {
             let unreadable = |reason: String| ReadError::Unreadable {
@@ -142,10 +144,16 @@ impl Gathered {
                 });
             };
             let series = found.as_materialized_series();
-            if first && series.dtype().is_primitive_numeric() {
-                *column = Column::Numbers(Numbers::default());
-            }
             match column {
+                Column::Pending if series.dtype().is_primitive_numeric() => {
+                    let mut numbers = Numbers::default();
+                    numbers
+                        .extend(series)
+                        .map_err(|e| unreadable(e.to_string()))?;
+                    *column = Column::Numbers(numbers);
+                    drop(frame.drop_in_place(name));
+                }
+                Column::Pending => *column = Column::Series(series.clone()),
                 Column::Numbers(numbers) => {
                     numbers
                         .extend(series)
@@ -153,7 +161,6 @@ impl Gathered {
                     // The names are distinct: no later column needs it.
                     drop(frame.drop_in_place(name));
                 }
-                Column::Series(gathered) if first => *gathered = series.clone(),
                 Column::Series(gathered) => {
                     gathered
                         .append(series)

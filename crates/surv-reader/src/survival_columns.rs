@@ -397,6 +397,11 @@ impl<'a> Cells<'a> {
         let source = &gathered.source;
         let series = match gathered.column(column) {
             Some(Column::Series(series)) => series,
+            Some(Column::Pending) => {
+                return Err(ReadError::Empty {
+                    path: source.to_owned(),
+                });
+            }
             Some(Column::Numbers(numbers)) => {
                 return Ok(Cells {
                     name: column.to_owned(),
