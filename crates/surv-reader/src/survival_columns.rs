@@ -1071,23 +1071,3 @@ fn covariate_columns<'a>(
         })
         .collect())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::Numbers;
-
-    #[test]
-    fn numbers_mark_the_missing_cells_and_only_when_there_are_some() {
-        let full = Numbers::collect([Some(1.5), Some(f64::NAN), Some(-2.0)].into_iter());
-        assert!(full.missing.is_none());
-        assert_eq!(full.get(0), Some(1.5));
-        assert!(full.get(1).is_some_and(f64::is_nan));
-        let gaps = Numbers::collect([Some(1.0), Some(2.0), None, Some(4.0), None].into_iter());
-        assert_eq!(
-            (0..5).map(|r| gaps.get(r)).collect::<Vec<_>>(),
-            [Some(1.0), Some(2.0), None, Some(4.0), None]
-        );
-        let first = Numbers::collect([None, Some(3.0)].into_iter());
-        assert_eq!([first.get(0), first.get(1)], [None, Some(3.0)]);
-    }
-}
