@@ -76,8 +76,8 @@ impl Gathered {
         let mut gathered = Gathered::new(name, names);
         let mut schema: Option<SchemaRef> = None;
         let shape = pieces::for_each_piece(name, text, delimiter, |piece| {
-            if piece.has_header {
-                source::require(name, names, &piece.names)?;
+            if let Some(header) = &piece.header {
+                source::require(name, names, header)?;
             }
             let unreadable = |reason: String| ReadError::Unreadable {
                 path: name.to_owned(),
@@ -86,7 +86,7 @@ impl Gathered {
             let frame = source::csv_options(
                 format,
                 Some(names),
-                piece.has_header,
+                piece.header.is_some(),
                 typing,
                 schema.clone(),
             )
@@ -101,12 +101,11 @@ impl Gathered {
                     gathered.height + 2
                 )));
             }
-            if schema.is_none() {
+            if let Some(header) = &piece.header {
                 // The pieces after the first have no header: the names come
                 // from it, and the types as the first piece has them.
                 let typed = frame.schema();
-                let all: Schema = piece
-                    .names
+                let all: Schema = header
                     .iter()
                     .map(|n| {
                         let dtype = typed.get(n.as_str()).cloned().unwrap_or(DataType::String);

@@ -48,12 +48,11 @@ impl TextSource<'_> {
 pub(crate) struct Piece {
     /// The rows, the header before them in the first piece.
     pub bytes: Vec<u8>,
-    /// Whether the header comes first.
-    pub has_header: bool,
+    /// In the first piece, whose bytes start with the header: the column
+    /// names, as the header has them.
+    pub header: Option<Vec<String>>,
     /// The number of data rows, blank lines included.
     pub rows: usize,
-    /// The column names, as the header has them.
-    pub names: std::sync::Arc<[String]>,
 }
 
 /// What stopped a read in pieces.
@@ -114,8 +113,8 @@ fn cut(
     };
     let mut buffer: Vec<u8> = Vec::with_capacity(PIECE);
     let mut want = PIECE;
-    let mut check: Option<RowCheck<'_>> = None;
-    let mut names: Option<std::sync::Arc<[String]>> = None;
+    // The row check, and where the header ends in the first piece's bytes.
+    let mut check: Option<(RowCheck<'_>, usize)> = None;
     let mut sent_any = false;
     loop {
         let at_end = fill(&mut text, &mut buffer, want).map_err(io)?;
@@ -124,25 +123,18 @@ fn cut(
                 path: name.to_owned(),
             });
         }
-        let start = match &check {
-            Some(_) => 0,
-            None => match RowCheck::header(name, &buffer, delimiter, at_end)? {
-                Some((header, start)) => {
-                    names = Some(header.names.iter().cloned().collect());
-                    check = Some(header);
-                    start
-                }
-                None => {
-                    // A header longer than a piece: read on.
-                    want = buffer.len() * 2;
-                    continue;
-                }
-            },
+        if check.is_none() {
+            check = RowCheck::header(name, &buffer, delimiter, at_end)?;
+        }
+        let Some((rows, header_end)) = check.as_mut() else {
+            // A header longer than what is read: read on.
+            want = buffer.len() * 2;
+            continue;
         };
-        let rows = check.as_mut().expect("the header was read");
+        // Until the first piece is sent, the buffer starts with the header.
+        let start = if sent_any { 0 } else { *header_end };
         let before = rows.rows;
         let end = start + rows.rows(&buffer[start..], at_end)?;
-        let has_header = !sent_any && start > 0;
         if rows.rows == before && !at_end {
             // A row longer than what is read: read on.
             want = buffer.len() * 2;
@@ -152,11 +144,12 @@ fn cut(
         let rest = buffer.split_off(end);
         let piece = Piece {
             bytes: std::mem::replace(&mut buffer, rest),
-            has_header,
+            header: (!sent_any).then(|| rows.names.clone()),
             rows: rows.rows - before,
-            names: names.clone().expect("the header was read"),
         };
-        if (piece.rows > 0 || has_header) && send.send(piece).is_err() {
+        // Text that ends where a piece did leaves nothing to send.
+        let empty = piece.rows == 0 && piece.header.is_none();
+        if !empty && send.send(piece).is_err() {
             // The caller stopped taking pieces; it stopped on an error of its
             // own, which it reports.
             break;
@@ -167,7 +160,7 @@ fn cut(
         }
         buffer.reserve(PIECE.saturating_sub(buffer.len()));
     }
-    let check = check.expect("the header was read");
+    let (check, _) = check.expect("the header was read");
     Ok(Shape {
         names: check.names,
         blank: check.blank,
@@ -236,7 +229,7 @@ mod tests {
         assert!(pieces.len() >= 3, "{} pieces", pieces.len());
         let joined: Vec<u8> = pieces.iter().flat_map(|p| p.bytes.clone()).collect();
         assert_eq!(joined, text);
-        assert!(pieces[0].has_header && pieces[1..].iter().all(|p| !p.has_header));
+        assert!(pieces[0].header.is_some() && pieces[1..].iter().all(|p| p.header.is_none()));
         assert_eq!(pieces.iter().map(|p| p.rows).sum::<usize>(), 300_000);
         // Each piece is whole rows: checked alone, it holds the rows it says.
         for p in &pieces[1..] {
@@ -294,6 +287,35 @@ mod tests {
         assert!(shape.blank.is_empty());
         let joined: Vec<u8> = pieces.iter().flat_map(|p| p.bytes.clone()).collect();
         assert_eq!(joined, text.as_bytes());
+    }
+
+    #[test]
+    fn a_first_row_longer_than_a_piece_follows_its_header() {
+        let long = "y".repeat(2 * PIECE);
+        let text = format!("a,b\n1,{long}\n2,z\n");
+        let (pieces, _) = pieces(text.as_bytes()).unwrap();
+        assert_eq!(pieces.iter().map(|p| p.rows).sum::<usize>(), 2);
+        assert_eq!(
+            pieces[0].header.as_deref(),
+            Some(&["a".to_owned(), "b".to_owned()][..])
+        );
+        let joined: Vec<u8> = pieces.iter().flat_map(|p| p.bytes.clone()).collect();
+        assert_eq!(joined, text.as_bytes());
+    }
+
+    #[test]
+    fn text_that_ends_where_a_piece_does_sends_no_empty_piece() {
+        let mut text = b"a,b\n".to_vec();
+        while text.len() < PIECE - 20 {
+            text.extend_from_slice(b"1,x\n");
+        }
+        let pad = "y".repeat(PIECE - text.len() - 3);
+        text.extend_from_slice(format!("2,{pad}\n").as_bytes());
+        assert_eq!(text.len(), PIECE);
+        let (pieces, _) = pieces(&text).unwrap();
+        assert!(pieces.iter().all(|p| p.rows > 0), "{} pieces", pieces.len());
+        let lines = text.iter().filter(|&&b| b == b'\n').count();
+        assert_eq!(pieces.iter().map(|p| p.rows).sum::<usize>(), lines - 1);
     }
 
     #[test]
