@@ -169,23 +169,22 @@ fn cut(
 
 /// Reads until `buffer` holds `want` bytes or the text ends; whether it ended.
 fn fill(text: &mut impl Read, buffer: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    while buffer.len() < want {
-        let len = buffer.len();
-        buffer.resize(want, 0);
-        match text.read(&mut buffer[len..]) {
-            Ok(0) => {
-                buffer.truncate(len);
-                return Ok(true);
-            }
-            Ok(n) => buffer.truncate(len + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buffer.truncate(len),
-            Err(e) => {
-                buffer.truncate(len);
-                return Err(e);
-            }
+    // Zeroed once, however many reads it takes to fill (a pipe gives 64 KiB).
+    let mut len = buffer.len();
+    buffer.resize(want.max(len), 0);
+    let read = loop {
+        if len >= want {
+            break Ok(false);
         }
-    }
-    Ok(false)
+        match text.read(&mut buffer[len..]) {
+            Ok(0) => break Ok(true),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    buffer.truncate(len);
+    read
 }
 
 #[cfg(test)]
