@@ -143,15 +143,10 @@ impl Gathered {
                 });
             };
             let series = found.as_materialized_series();
+            if matches!(column, Column::Pending) && series.dtype().is_primitive_numeric() {
+                *column = Column::Numbers(Numbers::default());
+            }
             match column {
-                Column::Pending if series.dtype().is_primitive_numeric() => {
-                    let mut numbers = Numbers::default();
-                    numbers
-                        .extend(series)
-                        .map_err(|e| unreadable(e.to_string()))?;
-                    *column = Column::Numbers(numbers);
-                    drop(frame.drop_in_place(name));
-                }
                 Column::Pending => *column = Column::Series(series.clone()),
                 Column::Numbers(numbers) => {
                     numbers

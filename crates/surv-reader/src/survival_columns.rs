@@ -484,8 +484,8 @@ impl<'a> Cells<'a> {
     /// When every row is kept, they are the gathered column itself.
     fn numbers_if(&self, kept: &Kept, valid: impl Fn(f64) -> bool) -> Option<Cow<'a, [f64]>> {
         let numbers = self.numbers.as_ref().filter(|n| n.missing.is_none())?;
-        let values = match (&self.numbers, kept) {
-            (Some(Cow::Borrowed(gathered)), Kept::All(_)) => Cow::Borrowed(&gathered.values[..]),
+        let values = match (numbers, kept) {
+            (&Cow::Borrowed(gathered), Kept::All(_)) => Cow::Borrowed(&gathered.values[..]),
             _ => Cow::Owned(kept.gather(&numbers.values)),
         };
         values.iter().all(|&v| valid(v)).then_some(values)
