@@ -161,10 +161,7 @@ fn cut(
         buffer.reserve(PIECE.saturating_sub(buffer.len()));
     }
     let (check, _) = check.expect("the header was read");
-    Ok(Shape {
-        names: check.names,
-        blank: check.blank,
-    })
+    Ok(check.into_shape())
 }
 
 /// Reads until `buffer` holds `want` bytes or the text ends; whether it ended.

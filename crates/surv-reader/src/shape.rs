@@ -29,10 +29,7 @@ pub(crate) fn shape(path: &str, bytes: &[u8], delimiter: u8) -> Result<Shape, Re
     let (mut check, start) = RowCheck::header(path, bytes, delimiter, true)?
         .expect("at the end of the text the header is whole");
     check.rows(&bytes[start..], true)?;
-    Ok(Shape {
-        names: check.names,
-        blank: check.blank,
-    })
+    Ok(check.into_shape())
 }
 
 /// The same checks made on text that arrives in pieces: the header first,
@@ -94,6 +91,14 @@ impl<'p> RowCheck<'p> {
             blank: Vec::new(),
         };
         Ok(Some((check, skipped + header.next)))
+    }
+
+    /// What the checks found: the names and the blank lines.
+    pub(crate) fn into_shape(self) -> Shape {
+        Shape {
+            names: self.names,
+            blank: self.blank,
+        }
     }
 
     /// Checks the whole rows at the start of `bytes` (all of them when
