@@ -133,6 +133,7 @@ pub mod km;
 mod linalg;
 pub mod logrank;
 mod order;
+mod pages;
 pub mod permutation;
 pub mod pooling;
 pub mod power;

@@ -5,6 +5,8 @@
 use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::order;
+use crate::order::radix::Pair;
+use crate::pages::Pages;
 
 /// Sorted, centred model data.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +14,7 @@ pub(crate) struct CoxData {
     /// Number of covariates.
     pub p: usize,
     /// Covariates of sorted row `i`: `x[i·p .. (i+1)·p]`, centred by `means`.
-    pub x: Vec<f64>,
+    pub x: Pages<f64>,
     /// Event indicator of each sorted row.
     pub event: Vec<bool>,
     /// Time of each sorted row (after R's merging of near-ties).
@@ -98,10 +100,10 @@ impl CoxData {
         // On large data two threads each write the rows of one half of the
         // layout (each reads every input row, and skips the other half's).
         let mut destination = vec![0u32; n];
-        for (r, &(_, i)) in keyed.iter().enumerate() {
-            destination[i as usize] = r as u32;
+        for (r, pair) in keyed.iter().enumerate() {
+            destination[pair.row as usize] = r as u32;
         }
-        let mut x = vec![0.0; n * p];
+        let mut x = Pages::zeroed(n * p);
         let scatter = |rows: std::ops::Range<usize>, x: &mut [f64]| {
             for (i, &r) in destination.iter().enumerate() {
                 let r = r as usize;
@@ -137,7 +139,7 @@ impl CoxData {
         tie_runs.push(n);
         let weight = data
             .weights()
-            .map(|w| keyed.iter().map(|&(_, i)| w[i as usize]).collect());
+            .map(|w| keyed.iter().map(|pair| w[pair.row as usize]).collect());
         let entry = entry_start.map(|start| {
             let mut by_start: Vec<u32> = (0..n as u32).collect();
             for w in starts.windows(2) {
@@ -147,7 +149,7 @@ impl CoxData {
             Entry { start, by_start }
         });
         let cluster = data.clusters().map(|codes| {
-            let sorted: Vec<u32> = keyed.iter().map(|&(_, i)| codes[i as usize]).collect();
+            let sorted: Vec<u32> = keyed.iter().map(|pair| codes[pair.row as usize]).collect();
             let (dense, count) = order::dense_strata(&sorted);
             Clusters {
                 code: dense.into_owned(),
@@ -210,7 +212,7 @@ fn column_means(columns: &[&[f64]]) -> Vec<f64> {
 /// row order); each stratum's first row with `n` last, the sorted
 /// (key, row) pairs, the order keys after R's merging of near-tied times,
 /// and the entry times in the sorted order.
-type SortedRows = (Vec<usize>, Vec<(u64, u32)>, Vec<u64>, Option<Vec<f64>>);
+type SortedRows = (Vec<usize>, Pages<Pair>, Pages<u64>, Option<Vec<f64>>);
 
 fn sort_rows(data: &SurvivalData) -> SortedRows {
     let n = data.len();
@@ -226,11 +228,11 @@ fn sort_rows(data: &SurvivalData) -> SortedRows {
         starts[s + 1] += starts[s];
     }
     let mut next = starts.clone();
-    let mut keyed = vec![(0u64, 0u32); n];
+    let mut keyed: Pages<Pair> = Pages::zeroed(n);
     for i in 0..n {
         let slot = &mut next[data.stratum_of(i)];
         // Descending time: complement of the ordered bits.
-        keyed[*slot] = (!((times[i] + 0.0).to_bits()), i as u32);
+        keyed[*slot] = Pair::new(!((times[i] + 0.0).to_bits()), i as u32);
         *slot += 1;
     }
     for w in starts.windows(2) {
@@ -238,17 +240,21 @@ fn sort_rows(data: &SurvivalData) -> SortedRows {
     }
     // R's merging of near-tied times, found over all strata at once on the
     // keys in ascending order (each bucket reversed, then back).
-    let mut keys: Vec<u64> = keyed
-        .iter()
-        .map(|&(_, i)| order::key(times[i as usize], events[i as usize]))
-        .collect();
+    let mut keys: Pages<u64> = Pages::from_iter_exact(
+        n,
+        // The time comes back from the sort key (its complement), so only
+        // the events are read in the scattered order.
+        keyed
+            .iter()
+            .map(|pair| order::key(f64::from_bits(!pair.key), events[pair.row as usize])),
+    );
     for w in starts.windows(2) {
         keys[w[0]..w[1]].reverse();
     }
     // Entry times travel in the sorted order.
     let mut entry_start: Option<Vec<f64>> = data
         .entry()
-        .map(|e| keyed.iter().map(|&(_, i)| e[i as usize]).collect());
+        .map(|e| keyed.iter().map(|pair| e[pair.row as usize]).collect());
     match entry_start.as_mut() {
         Some(start) => order::merge_near_ties_with_entries(&mut keys, &starts, start),
         None => order::merge_near_ties(&mut keys, &starts),

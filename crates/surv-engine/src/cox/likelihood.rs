@@ -9,6 +9,7 @@
 
 use super::Ties;
 use super::data::CoxData;
+use crate::pages::Pages;
 
 /// The log-likelihood and its first two derivatives at one β.
 pub(crate) struct Evaluation {
@@ -23,15 +24,15 @@ pub(crate) struct Evaluation {
 /// Buffers reused across evaluations so an iteration allocates nothing per row.
 pub(crate) struct Workspace {
     /// w·exp(xβ) of each sorted row, as the last walk left it.
-    pub(crate) risk: Vec<f64>,
-    eta: Vec<f64>,
+    pub(crate) risk: Pages<f64>,
+    eta: Pages<f64>,
 }
 
 impl Workspace {
     pub(crate) fn new(n: usize) -> Workspace {
         Workspace {
-            risk: vec![0.0; n],
-            eta: vec![0.0; n],
+            risk: Pages::zeroed(n),
+            eta: Pages::zeroed(n),
         }
     }
 }
@@ -327,6 +328,74 @@ fn accumulate(
     dying: Moments<'_>,
     score: &mut [f64],
 ) -> RunTotals {
+    // One copy per common size, chosen once per run rather than once per row.
+    match data.p {
+        1 => accumulate_fixed::<1>(data, work, rows, censored, dying, score),
+        2 => accumulate_fixed::<2>(data, work, rows, censored, dying, score),
+        3 => accumulate_fixed::<3>(data, work, rows, censored, dying, score),
+        4 => accumulate_fixed::<4>(data, work, rows, censored, dying, score),
+        5 => accumulate_fixed::<5>(data, work, rows, censored, dying, score),
+        6 => accumulate_fixed::<6>(data, work, rows, censored, dying, score),
+        7 => accumulate_fixed::<7>(data, work, rows, censored, dying, score),
+        8 => accumulate_fixed::<8>(data, work, rows, censored, dying, score),
+        _ => accumulate_any(data, work, rows, censored, dying, score),
+    }
+}
+
+fn accumulate_fixed<const P: usize>(
+    data: &CoxData,
+    work: &Workspace,
+    rows: std::ops::Range<usize>,
+    censored: Moments<'_>,
+    dying: Moments<'_>,
+    score: &mut [f64],
+) -> RunTotals {
+    let mut totals = RunTotals {
+        deaths: 0,
+        death_weight: 0.0,
+        loglik: 0.0,
+    };
+    let score: &mut [f64; P] = score.try_into().expect("P sums");
+    let (c1, d1): (&mut [f64; P], &mut [f64; P]) = (
+        censored.s1.try_into().expect("P sums"),
+        dying.s1.try_into().expect("P sums"),
+    );
+    let (c2, d2) = (&mut censored.s2[..P * P], &mut dying.s2[..P * P]);
+    let x = &data.x[rows.start * P..rows.end * P];
+    let (risk, eta, event) = (
+        &work.risk[rows.clone()],
+        &work.eta[rows.clone()],
+        &data.event[rows.clone()],
+    );
+    for (k, row) in x.chunks_exact(P).enumerate() {
+        let row: &[f64; P] = row.try_into().expect("a row of P");
+        let r = risk[k];
+        if event[k] {
+            let w = data.weight_of(rows.start + k);
+            totals.deaths += 1;
+            totals.death_weight += w;
+            *dying.s0 += r;
+            add_outer_fixed::<P>(d1, d2, r, row);
+            totals.loglik += w * eta[k];
+            for (u, xj) in score.iter_mut().zip(row) {
+                *u += w * xj;
+            }
+        } else {
+            *censored.s0 += r;
+            add_outer_fixed::<P>(c1, c2, r, row);
+        }
+    }
+    totals
+}
+
+fn accumulate_any(
+    data: &CoxData,
+    work: &Workspace,
+    rows: std::ops::Range<usize>,
+    censored: Moments<'_>,
+    dying: Moments<'_>,
+    score: &mut [f64],
+) -> RunTotals {
     let p = data.p;
     let mut totals = RunTotals {
         deaths: 0,
@@ -344,14 +413,14 @@ fn accumulate(
             totals.deaths += 1;
             totals.death_weight += w;
             *dying.s0 += r;
-            add_outer(dying.s1, dying.s2, r, x);
+            add_outer_any(dying.s1, dying.s2, r, x);
             totals.loglik += w * work.eta[i];
             for (u, xj) in score.iter_mut().zip(x) {
                 *u += w * xj;
             }
         } else {
             *censored.s0 += r;
-            add_outer(censored.s1, censored.s2, r, x);
+            add_outer_any(censored.s1, censored.s2, r, x);
         }
     }
     totals
@@ -366,6 +435,16 @@ fn record_width(p: usize) -> usize {
 /// η = xβ and the risk score w·exp(η) of every sorted row, into `work`.
 fn risk_scores(data: &CoxData, beta: &[f64], work: &mut Workspace, parallel: bool) {
     let p = data.p;
+    if beta.iter().all(|&b| b == 0.0) {
+        // Newton's first point: every η is 0 and exp(0) = 1 exactly, so the
+        // risk scores are the weights, without a million exponentials.
+        work.eta.fill(0.0);
+        match &data.weight {
+            Some(weight) => work.risk.copy_from_slice(weight),
+            None => work.risk.fill(1.0),
+        }
+        return;
+    }
     let fill = |first: usize, eta: &mut [f64], risk: &mut [f64]| {
         let rows = data.x[first * p..].chunks_exact(p);
         for (i, ((row, eta), risk)) in rows.zip(eta).zip(risk).enumerate() {
@@ -527,8 +606,11 @@ fn efron_steps(
     // product taken back to a logarithm before it could underflow.
     let (mut product, mut log_sum) = (1.0, d * set.s0.ln());
     let share = a0 / set.s0;
+    // One division per step: f = k/d as k times 1/d (the last bit of f may
+    // differ from k/d's; the terms it weights are summed, not compared).
+    let per_death = 1.0 / d;
     for k in 0..deaths {
-        let f = k as f64 / d;
+        let f = k as f64 * per_death;
         let c = 1.0 / (set.s0 - f * a0);
         c_sum += c;
         c2_sum += c * c;
@@ -581,23 +663,20 @@ fn efron_steps(
 #[inline]
 fn add_outer(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
     match x.len() {
-        1 => add_outer_fixed::<1>(first, second, r, x),
-        2 => add_outer_fixed::<2>(first, second, r, x),
-        3 => add_outer_fixed::<3>(first, second, r, x),
-        4 => add_outer_fixed::<4>(first, second, r, x),
-        5 => add_outer_fixed::<5>(first, second, r, x),
-        6 => add_outer_fixed::<6>(first, second, r, x),
-        7 => add_outer_fixed::<7>(first, second, r, x),
-        8 => add_outer_fixed::<8>(first, second, r, x),
+        1 => add_outer_sized::<1>(first, second, r, x),
+        2 => add_outer_sized::<2>(first, second, r, x),
+        3 => add_outer_sized::<3>(first, second, r, x),
+        4 => add_outer_sized::<4>(first, second, r, x),
+        5 => add_outer_sized::<5>(first, second, r, x),
+        6 => add_outer_sized::<6>(first, second, r, x),
+        7 => add_outer_sized::<7>(first, second, r, x),
+        8 => add_outer_sized::<8>(first, second, r, x),
         _ => add_outer_any(first, second, r, x),
     }
 }
 
 #[inline(always)]
-fn add_outer_fixed<const P: usize>(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
-    let x: &[f64; P] = x.try_into().expect("row of P covariates");
-    let first: &mut [f64; P] = first.try_into().expect("P sums");
-    let second: &mut [f64] = &mut second[..P * P];
+fn add_outer_fixed<const P: usize>(first: &mut [f64; P], second: &mut [f64], r: f64, x: &[f64; P]) {
     for j in 0..P {
         let rx = r * x[j];
         first[j] += rx;
@@ -605,6 +684,16 @@ fn add_outer_fixed<const P: usize>(first: &mut [f64], second: &mut [f64], r: f64
             second[j * P + l] += rx * x[l];
         }
     }
+}
+
+#[inline(always)]
+fn add_outer_sized<const P: usize>(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
+    add_outer_fixed::<P>(
+        first.try_into().expect("P sums"),
+        &mut second[..P * P],
+        r,
+        x.try_into().expect("row of P covariates"),
+    );
 }
 
 fn add_outer_any(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {

@@ -2,10 +2,33 @@
 //! makes a comparison sort of 16-byte pairs cost more than a few linear
 //! passes: the Cox layout (rows by time) and the concordance (rows by score).
 
-/// Bits of the key sorted per pass.
-/// A key and the row it belongs to.
-type Pair = (u64, u32);
+use bytemuck::{Pod, Zeroable};
 
+use crate::pages::Pages;
+
+/// A key and the row it belongs to, ordered by key, then row. Plain data with
+/// its padding spelled out, so that large arrays of pairs can live on huge
+/// pages ([`Pages`]).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Pod, Zeroable)]
+pub(crate) struct Pair {
+    pub key: u64,
+    pub row: u32,
+    /// Always 0.
+    padding: u32,
+}
+
+impl Pair {
+    pub(crate) fn new(key: u64, row: u32) -> Pair {
+        Pair {
+            key,
+            row,
+            padding: 0,
+        }
+    }
+}
+
+/// Bits of the key sorted per pass.
 const BITS: u32 = 11;
 const RADIX: usize = 1 << BITS;
 const MASK: u64 = RADIX as u64 - 1;
@@ -24,16 +47,16 @@ const MAX_PASSES: usize = 3;
 pub(crate) fn sort_pairs(items: &mut [Pair]) {
     let n = items.len();
     if n < SMALL {
-        items.sort_unstable_by_key(|&(key, row)| (key, row));
+        items.sort_unstable();
         return;
     }
     let mut counts = vec![[0usize; RADIX]; PASSES];
-    for &(key, _) in items.iter() {
+    for &Pair { key, .. } in items.iter() {
         for (pass, count) in counts.iter_mut().enumerate() {
             count[((key >> (pass as u32 * BITS)) & MASK) as usize] += 1;
         }
     }
-    let first = items[0].0;
+    let first = items[0].key;
     let passes = counts
         .iter()
         .enumerate()
@@ -43,10 +66,10 @@ pub(crate) fn sort_pairs(items: &mut [Pair]) {
         // Keys that vary in most of their bits (continuous times, scores):
         // pattern-defeating quicksort on the pairs is faster than six passes
         // (measured), and as stable here, since rows break ties.
-        items.sort_unstable_by_key(|&(key, row)| (key, row));
+        items.sort_unstable();
         return;
     }
-    let mut buffer = vec![(0u64, 0u32); n];
+    let mut buffer: Pages<Pair> = Pages::zeroed(n);
     // Whether the sorted data are in `buffer` rather than `items`.
     let mut in_buffer = false;
     for (pass, count) in counts.iter().enumerate() {
@@ -65,9 +88,9 @@ pub(crate) fn sort_pairs(items: &mut [Pair]) {
         } else {
             (items, &mut buffer)
         };
-        for &(key, row) in from {
-            let digit = ((key >> shift) & MASK) as usize;
-            to[next[digit]] = (key, row);
+        for &pair in from {
+            let digit = ((pair.key >> shift) & MASK) as usize;
+            to[next[digit]] = pair;
             next[digit] += 1;
         }
         in_buffer = !in_buffer;
@@ -95,7 +118,7 @@ mod tests {
 
     fn check(mut items: Vec<Pair>) {
         let mut expected = items.clone();
-        expected.sort_by_key(|&(key, _)| key); // stable
+        expected.sort_by_key(|pair| pair.key); // stable
         sort_pairs(&mut items);
         assert_eq!(items, expected);
     }
@@ -111,11 +134,11 @@ mod tests {
         };
         // Wide keys, keys with few distinct values (ties keep row order), keys
         // varying only in high bits, and a small input.
-        check((0..20_000).map(|i| (next(), i)).collect());
-        check((0..20_000).map(|i| (next() % 7, i)).collect());
-        check((0..20_000).map(|i| (next() << 50, i)).collect());
-        check((0..100).map(|i| (next(), i)).collect());
-        check((0..10_000).map(|i| (5, i)).collect());
+        check((0..20_000).map(|i| Pair::new(next(), i)).collect());
+        check((0..20_000).map(|i| Pair::new(next() % 7, i)).collect());
+        check((0..20_000).map(|i| Pair::new(next() << 50, i)).collect());
+        check((0..100).map(|i| Pair::new(next(), i)).collect());
+        check((0..10_000).map(|i| Pair::new(5, i)).collect());
     }
 
     #[test]

@@ -13,7 +13,8 @@
 
 use super::super::data::CoxData;
 use super::{PARALLEL, sort_by_score};
-use crate::order::radix;
+use crate::order::radix::{self, Pair};
+use crate::pages::Pages;
 
 /// Counts per tie run, answering prefix sums: a Fenwick tree.
 struct RunTree {
@@ -55,12 +56,12 @@ struct Row {
 
 /// A sorted pair: the score's ordered bits, and the row's run shifted left
 /// once with the event flag as the low bit.
-type Sorted = (u64, u32);
+type Sorted = Pair;
 
-fn row((_, packed): Sorted) -> Row {
+fn row(pair: Sorted) -> Row {
     Row {
-        run: packed >> 1,
-        event: packed & 1 == 1,
+        run: pair.row >> 1,
+        event: pair.row & 1 == 1,
     }
 }
 
@@ -71,9 +72,9 @@ fn groups(sorted: &[Sorted]) -> impl Iterator<Item = std::ops::Range<usize>> + '
         if start == sorted.len() {
             return None;
         }
-        let key = sorted[start].0;
+        let key = sorted[start].key;
         let mut end = start + 1;
-        while end < sorted.len() && sorted[end].0 == key {
+        while end < sorted.len() && sorted[end].key == key {
             end += 1;
         }
         let group = start..end;
@@ -141,7 +142,7 @@ struct Side {
     disc: u64,
     tied: u64,
     tied_same_time: u64,
-    own: Vec<[u32; 3]>,
+    own: Pages<[u32; 3]>,
 }
 
 impl Side {
@@ -152,7 +153,7 @@ impl Side {
             disc: 0,
             tied: 0,
             tied_same_time: 0,
-            own: vec![[0; 3]; n],
+            own: Pages::zeroed(n),
         }
     }
 }
@@ -160,12 +161,17 @@ impl Side {
 /// The pair counts of `eta` over the plain layout `data`, best when its runs
 /// are few.
 pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
-    let mut sorted: Vec<(u64, u32)> = Vec::with_capacity(eta.len());
+    let mut sorted: Pages<Pair> = Pages::zeroed(eta.len());
+    let mut slots = sorted.iter_mut();
     for (run, w) in data.tie_runs.windows(2).enumerate() {
         let rows = w[0]..w[1];
-        for (&score, &event) in eta[rows.clone()].iter().zip(&data.event[rows]) {
+        for ((&score, &event), slot) in eta[rows.clone()]
+            .iter()
+            .zip(&data.event[rows])
+            .zip(&mut slots)
+        {
             let payload = ((run as u32) << 1) | u32::from(event);
-            sorted.push((radix::ordered_bits(score), payload));
+            *slot = Pair::new(radix::ordered_bits(score), payload);
         }
     }
     sort_by_score(&mut sorted);

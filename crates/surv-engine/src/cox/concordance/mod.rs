@@ -16,7 +16,8 @@ mod by_score;
 mod general;
 
 use super::data::CoxData;
-use crate::order::radix;
+use crate::order::radix::{self, Pair};
+use crate::pages::Pages;
 
 /// The concordance statistic with its pair counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,7 +119,7 @@ enum Own {
     Rows(Vec<[f64; 3]>),
     /// Two parts per subject (the event's side and the subject's side), to be
     /// added: summed as they are read rather than into one more array.
-    Sides(Vec<[u32; 3]>, Vec<[u32; 3]>),
+    Sides(Pages<[u32; 3]>, Pages<[u32; 3]>),
 }
 
 impl Own {
@@ -262,17 +263,17 @@ fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Co
 /// comparison sort beats a radix sort's six passes here (measured). On large
 /// data the pairs are split at the median score and the halves sorted on two
 /// threads.
-fn sort_by_score(pairs: &mut [(u64, u32)]) {
+fn sort_by_score(pairs: &mut [Pair]) {
     if pairs.len() < PARALLEL {
-        pairs.sort_unstable_by_key(|&(key, _)| key);
+        pairs.sort_unstable_by_key(|pair| pair.key);
         return;
     }
     let middle = pairs.len() / 2;
-    pairs.select_nth_unstable_by_key(middle, |&(key, _)| key);
+    pairs.select_nth_unstable_by_key(middle, |pair| pair.key);
     let (low, high) = pairs.split_at_mut(middle);
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| low.sort_unstable_by_key(|&(key, _)| key));
-        high.sort_unstable_by_key(|&(key, _)| key);
+        let other = scope.spawn(|| low.sort_unstable_by_key(|pair| pair.key));
+        high.sort_unstable_by_key(|pair| pair.key);
         // A panic on the other thread is a bug; pass it on as it is.
         other
             .join()
@@ -283,19 +284,19 @@ fn sort_by_score(pairs: &mut [(u64, u32)]) {
 /// Ranks of the distinct scores (exact equality, as R compares them), from
 /// one sort of (score, row) pairs; with the number of distinct scores.
 fn score_ranks(eta: &[f64]) -> (Vec<u32>, usize) {
-    let mut by_score: Vec<(u64, u32)> = eta
+    let mut by_score: Vec<Pair> = eta
         .iter()
         .zip(0u32..)
-        .map(|(&e, i)| (radix::ordered_bits(e), i))
+        .map(|(&e, i)| Pair::new(radix::ordered_bits(e), i))
         .collect();
     sort_by_score(&mut by_score);
     let mut rank = vec![0u32; eta.len()];
     let mut m = 0;
-    for (k, &(key, i)) in by_score.iter().enumerate() {
-        if k > 0 && key != by_score[k - 1].0 {
+    for (k, pair) in by_score.iter().enumerate() {
+        if k > 0 && pair.key != by_score[k - 1].key {
             m += 1;
         }
-        rank[i as usize] = m;
+        rank[pair.row as usize] = m;
     }
     (rank, m as usize + 1)
 }
