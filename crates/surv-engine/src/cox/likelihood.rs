@@ -35,6 +35,11 @@ impl Workspace {
             eta: Pages::zeroed(n),
         }
     }
+
+    /// η = xβ of each sorted row at the β of the last walk.
+    pub(crate) fn eta(&self) -> &[f64] {
+        &self.eta
+    }
 }
 
 /// What one event time (one tie group in one stratum) adds at a given β.

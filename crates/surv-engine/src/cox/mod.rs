@@ -262,7 +262,10 @@ pub fn cox_ph(
     }
     let mut work = Workspace::new(data.n());
     let mut newton = Newton::new(data.p, config);
+    let mut evaluated_at = Vec::with_capacity(data.p);
     while let Some(beta) = newton.wanted() {
+        evaluated_at.clear();
+        evaluated_at.extend_from_slice(beta);
         let e = evaluate(&data, beta, config.ties, &mut work);
         newton.receive(CoxEvaluation {
             loglik: e.loglik,
@@ -271,12 +274,17 @@ pub fn cox_ph(
         })?;
     }
     let result = newton.result()?;
-    let eta: Vec<f64> = data
-        .x
-        .chunks_exact(data.p)
-        .map(|row| row.iter().zip(&result.coef).map(|(x, b)| x * b).sum())
-        .collect();
-    let concordance = concordance::concordance(&data, &eta);
+    // The last evaluation is usually at the estimate, and left its η.
+    let concordance = if evaluated_at == result.coef {
+        concordance::concordance(&data, work.eta())
+    } else {
+        let eta: Vec<f64> = data
+            .x
+            .chunks_exact(data.p)
+            .map(|row| row.iter().zip(&result.coef).map(|(x, b)| x * b).sum())
+            .collect();
+        concordance::concordance(&data, &eta)
+    };
     let robust = robust_by_default
         .then(|| robust_variance(&data, &result.coef, &result.variance, config, &mut work));
     let mut fit = assemble(

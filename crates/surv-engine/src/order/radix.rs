@@ -28,60 +28,61 @@ impl Pair {
     }
 }
 
-/// Bits of the key sorted per pass.
-const BITS: u32 = 11;
-const RADIX: usize = 1 << BITS;
-const MASK: u64 = RADIX as u64 - 1;
-/// Enough passes to cover 64 bits.
-const PASSES: usize = 64_usize.div_ceil(BITS as usize);
+/// Widest digit sorted in one pass: its counts (4 bytes a bucket) stay in a
+/// core's L2 cache.
+const DIGIT_BITS: u32 = 16;
 /// Below this a comparison sort is faster than the histograms.
 const SMALL: usize = 1 << 12;
-/// Beyond this many passes a comparison sort is faster.
-const MAX_PASSES: usize = 3;
+/// Keys that differ in more bits than this take a comparison sort: it is
+/// faster than the three or more passes they would need (measured).
+const MAX_BITS: u32 = 33;
 
-/// Sorts `items` by key, then by row. Least significant digit first, 11 bits
-/// a pass, stable, for rows given in ascending order; a pass on which every
-/// key has the same digit is skipped, so keys that vary in few bits (whole
-/// days) take few passes. Keys that need more fall back to a comparison sort
-/// of the pairs.
+/// Sorts `items` by key, then by row. Least significant digit first, stable,
+/// for rows given in ascending order. Only the bits in which the keys differ
+/// are sorted, cut into as few digits of at most [`DIGIT_BITS`] as cover them:
+/// whole days up to ten years differ in 15 bits of their `f64` keys, one pass.
+/// Keys that differ in more than [`MAX_BITS`] bits (continuous times, scores)
+/// fall back to a comparison sort of the pairs.
 pub(crate) fn sort_pairs(items: &mut [Pair]) {
     let n = items.len();
     if n < SMALL {
         items.sort_unstable();
         return;
     }
-    let mut counts = vec![[0usize; RADIX]; PASSES];
-    for &Pair { key, .. } in items.iter() {
-        for (pass, count) in counts.iter_mut().enumerate() {
-            count[((key >> (pass as u32 * BITS)) & MASK) as usize] += 1;
-        }
-    }
     let first = items[0].key;
-    let passes = counts
-        .iter()
-        .enumerate()
-        .filter(|(pass, count)| count[((first >> (*pass as u32 * BITS)) & MASK) as usize] != n)
-        .count();
-    if passes > MAX_PASSES {
-        // Keys that vary in most of their bits (continuous times, scores):
-        // pattern-defeating quicksort on the pairs is faster than six passes
-        // (measured), and as stable here, since rows break ties.
+    let differ = items.iter().fold(0, |bits, pair| bits | (pair.key ^ first));
+    if differ == 0 {
+        // One key: the rows are in order already.
+        return;
+    }
+    let low = differ.trailing_zeros();
+    let width = 64 - differ.leading_zeros() - low;
+    if width > MAX_BITS {
+        // Pattern-defeating quicksort on the pairs, as stable here, since
+        // rows break ties.
         items.sort_unstable();
         return;
+    }
+    let passes = width.div_ceil(DIGIT_BITS);
+    let bits = width.div_ceil(passes);
+    let radix = 1usize << bits;
+    let mask = radix as u64 - 1;
+    let digit = |key: u64, pass: u32| ((key >> (low + pass * bits)) & mask) as usize;
+    let mut counts = vec![0u32; passes as usize * radix];
+    for &Pair { key, .. } in items.iter() {
+        for (pass, count) in counts.chunks_exact_mut(radix).enumerate() {
+            count[digit(key, pass as u32)] += 1;
+        }
     }
     let mut buffer: Pages<Pair> = Pages::zeroed(n);
     // Whether the sorted data are in `buffer` rather than `items`.
     let mut in_buffer = false;
-    for (pass, count) in counts.iter().enumerate() {
-        let shift = pass as u32 * BITS;
-        if count[((first >> shift) & MASK) as usize] == n {
-            continue;
-        }
-        let mut next = [0usize; RADIX];
+    let mut next = vec![0usize; radix];
+    for (pass, count) in counts.chunks_exact(radix).enumerate() {
         let mut sum = 0;
         for (slot, &c) in next.iter_mut().zip(count) {
             *slot = sum;
-            sum += c;
+            sum += c as usize;
         }
         let (from, to): (&[Pair], &mut [Pair]) = if in_buffer {
             (&buffer, items)
@@ -89,9 +90,9 @@ pub(crate) fn sort_pairs(items: &mut [Pair]) {
             (items, &mut buffer)
         };
         for &pair in from {
-            let digit = ((pair.key >> shift) & MASK) as usize;
-            to[next[digit]] = pair;
-            next[digit] += 1;
+            let d = digit(pair.key, pass as u32);
+            to[next[d]] = pair;
+            next[d] += 1;
         }
         in_buffer = !in_buffer;
     }
@@ -139,6 +140,24 @@ mod tests {
         check((0..20_000).map(|i| Pair::new(next() << 50, i)).collect());
         check((0..100).map(|i| Pair::new(next(), i)).collect());
         check((0..10_000).map(|i| Pair::new(5, i)).collect());
+        // Keys differing in exactly one digit's width, one bit more (two
+        // digits), and in a middle stretch of bits, as whole days do.
+        check((0..20_000).map(|i| Pair::new(next() & 0xffff, i)).collect());
+        check(
+            (0..20_000)
+                .map(|i| Pair::new(next() & 0x1_ffff, i))
+                .collect(),
+        );
+        check(
+            (0..20_000)
+                .map(|i| Pair::new((next() % 3650 + 1) << 37 | 7, i))
+                .collect(),
+        );
+        check(
+            (0..20_000)
+                .map(|i| Pair::new(next() & 0x1_ffff_ffff, i))
+                .collect(),
+        );
     }
 
     #[test]
