@@ -741,7 +741,8 @@ mod tests {
     }
 
     /// The two-thread walk over run records gives what the one-thread walk
-    /// gives, to rounding, with ties (both methods), strata and weights.
+    /// gives, to rounding, with ties (both methods), strata and weights; for
+    /// sizes with their own unrolled sums (2, 6) and one without (9).
     #[test]
     fn the_two_thread_walk_agrees_with_the_one_thread_walk() {
         let n = 3 * PARALLEL + 11;
@@ -756,23 +757,35 @@ mod tests {
         let event: Vec<bool> = (0..n).map(|_| next() < 0.7).collect();
         let strata: Vec<u32> = (0..n).map(|_| u32::from(next() < 0.4)).collect();
         let weights: Vec<f64> = (0..n).map(|_| 0.5 + next()).collect();
-        let x1: Vec<f64> = (0..n).map(|_| next() * 4.0 - 2.0).collect();
-        let x2: Vec<f64> = (0..n).map(|_| f64::from(next() < 0.3)).collect();
+        let columns: Vec<Vec<f64>> = (0..9)
+            .map(|j| {
+                (0..n)
+                    .map(|_| match j % 2 {
+                        0 => next() * 4.0 - 2.0,
+                        _ => f64::from(next() < 0.3),
+                    })
+                    .collect()
+            })
+            .collect();
         let data = SurvivalData::new(&time, &event)
             .and_then(|d| d.with_strata(&strata))
             .and_then(|d| d.with_weights(&weights))
             .unwrap();
-        let cox = CoxData::new(&data, &[&x1, &x2]).unwrap();
-        let runs = cox.tie_runs.len() - 1;
-        assert!(
-            runs * ROWS_PER_RUN <= n,
-            "the data take the two-thread path"
-        );
-        for ties in [Ties::Efron, Ties::Breslow] {
-            let one = totals(&cox, &[0.3, -0.5], ties, false);
-            let two = totals(&cox, &[0.3, -0.5], ties, true);
-            for (a, b) in one.iter().zip(&two) {
-                assert!((a - b).abs() <= 1e-10 * a.abs().max(1.0), "{a} vs {b}");
+        for p in [2, 6, 9] {
+            let x: Vec<&[f64]> = columns[..p].iter().map(Vec::as_slice).collect();
+            let cox = CoxData::new(&data, &x).unwrap();
+            let runs = cox.tie_runs.len() - 1;
+            assert!(
+                runs * ROWS_PER_RUN <= n,
+                "the data take the two-thread path"
+            );
+            let beta: Vec<f64> = (0..p).map(|j| 0.3 - 0.1 * j as f64).collect();
+            for ties in [Ties::Efron, Ties::Breslow] {
+                let one = totals(&cox, &beta, ties, false);
+                let two = totals(&cox, &beta, ties, true);
+                for (a, b) in one.iter().zip(&two) {
+                    assert!((a - b).abs() <= 1e-10 * a.abs().max(1.0), "{a} vs {b}");
+                }
             }
         }
     }
