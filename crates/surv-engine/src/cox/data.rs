@@ -18,7 +18,7 @@ pub(crate) struct CoxData {
     /// Event indicator of each sorted row.
     pub event: Vec<bool>,
     /// Time of each sorted row (after R's merging of near-ties).
-    pub time: Vec<f64>,
+    pub time: Pages<f64>,
     /// Start of each stratum's rows, and the end (`n`) last.
     pub strata: Vec<usize>,
     /// Start of each run of equal times within a stratum, and `n` last.
@@ -127,7 +127,7 @@ impl CoxData {
             scatter(0..n, &mut x);
         }
         let event: Vec<bool> = keys.iter().map(|&k| order::is_event(k)).collect();
-        let time: Vec<f64> = keys.iter().map(|&k| order::time_of(k)).collect();
+        let time = Pages::from_iter_exact(n, keys.iter().map(|&k| order::time_of(k)));
         let mut tie_runs = Vec::new();
         for w in starts.windows(2) {
             for i in w[0]..w[1] {

@@ -191,7 +191,7 @@ fn transformed_event_times(
     transform: TimeTransform,
 ) -> Result<Vec<f64>, SurvivalError> {
     Ok(match transform {
-        TimeTransform::Identity => data.time.clone(),
+        TimeTransform::Identity => data.time.to_vec(),
         TimeTransform::Log => data.time.iter().map(|t| t.ln()).collect(),
         TimeTransform::Km => {
             // The pooled curve, strata ignored (entry times kept, weights not,
@@ -215,7 +215,7 @@ fn transformed_event_times(
         }
         TimeTransform::Rank => {
             // Average ranks of the times among all subjects' times.
-            let mut sorted = data.time.clone();
+            let mut sorted = data.time.to_vec();
             sorted.sort_by(f64::total_cmp);
             data.time
                 .iter()
