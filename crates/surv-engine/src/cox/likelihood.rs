@@ -334,20 +334,22 @@ fn accumulate(
     score: &mut [f64],
 ) -> RunTotals {
     // One copy per common size, chosen once per run rather than once per row.
-    match data.p {
-        1 => accumulate_fixed::<1>(data, work, rows, censored, dying, score),
-        2 => accumulate_fixed::<2>(data, work, rows, censored, dying, score),
-        3 => accumulate_fixed::<3>(data, work, rows, censored, dying, score),
-        4 => accumulate_fixed::<4>(data, work, rows, censored, dying, score),
-        5 => accumulate_fixed::<5>(data, work, rows, censored, dying, score),
-        6 => accumulate_fixed::<6>(data, work, rows, censored, dying, score),
-        7 => accumulate_fixed::<7>(data, work, rows, censored, dying, score),
-        8 => accumulate_fixed::<8>(data, work, rows, censored, dying, score),
-        _ => accumulate_any(data, work, rows, censored, dying, score),
-    }
+    let sums = match data.p {
+        1 => accumulate_sized::<1>,
+        2 => accumulate_sized::<2>,
+        3 => accumulate_sized::<3>,
+        4 => accumulate_sized::<4>,
+        5 => accumulate_sized::<5>,
+        6 => accumulate_sized::<6>,
+        7 => accumulate_sized::<7>,
+        8 => accumulate_sized::<8>,
+        _ => accumulate_sized::<0>,
+    };
+    sums(data, work, rows, censored, dying, score)
 }
 
-fn accumulate_fixed<const P: usize>(
+/// [`accumulate`] for `P` covariates, or for any number when `P` is 0.
+fn accumulate_sized<const P: usize>(
     data: &CoxData,
     work: &Workspace,
     rows: std::ops::Range<usize>,
@@ -355,77 +357,40 @@ fn accumulate_fixed<const P: usize>(
     dying: Moments<'_>,
     score: &mut [f64],
 ) -> RunTotals {
+    let add_outer = |first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]| match P {
+        0 => add_outer_any(first, second, r, x),
+        _ => add_outer_fixed::<P>(first, second, r, x),
+    };
+    let p = if P == 0 { data.p } else { P };
     let mut totals = RunTotals {
         deaths: 0,
         death_weight: 0.0,
         loglik: 0.0,
     };
-    let score: &mut [f64; P] = score.try_into().expect("P sums");
-    let (c1, d1): (&mut [f64; P], &mut [f64; P]) = (
-        censored.s1.try_into().expect("P sums"),
-        dying.s1.try_into().expect("P sums"),
-    );
-    let (c2, d2) = (&mut censored.s2[..P * P], &mut dying.s2[..P * P]);
-    let x = &data.x[rows.start * P..rows.end * P];
+    let x = &data.x[rows.start * p..rows.end * p];
     let (risk, eta, event) = (
         &work.risk[rows.clone()],
         &work.eta[rows.clone()],
         &data.event[rows.clone()],
     );
-    for (k, row) in x.chunks_exact(P).enumerate() {
-        let row: &[f64; P] = row.try_into().expect("a row of P");
+    // Each row's outer product goes to one sum only: the dying ones to theirs,
+    // which join the risk set after the time's steps; the censored ones
+    // straight in.
+    for (k, row) in x.chunks_exact(p).enumerate() {
         let r = risk[k];
         if event[k] {
             let w = data.weight_of(rows.start + k);
             totals.deaths += 1;
             totals.death_weight += w;
             *dying.s0 += r;
-            add_outer_fixed::<P>(d1, d2, r, row);
+            add_outer(dying.s1, dying.s2, r, row);
             totals.loglik += w * eta[k];
             for (u, xj) in score.iter_mut().zip(row) {
                 *u += w * xj;
             }
         } else {
             *censored.s0 += r;
-            add_outer_fixed::<P>(c1, c2, r, row);
-        }
-    }
-    totals
-}
-
-fn accumulate_any(
-    data: &CoxData,
-    work: &Workspace,
-    rows: std::ops::Range<usize>,
-    censored: Moments<'_>,
-    dying: Moments<'_>,
-    score: &mut [f64],
-) -> RunTotals {
-    let p = data.p;
-    let mut totals = RunTotals {
-        deaths: 0,
-        death_weight: 0.0,
-        loglik: 0.0,
-    };
-    // Each row's outer product goes to one sum only: the dying ones to theirs,
-    // which join the risk set after the time's steps; the censored ones
-    // straight in.
-    for i in rows {
-        let r = work.risk[i];
-        let x = &data.x[i * p..(i + 1) * p];
-        if data.event[i] {
-            let w = data.weight_of(i);
-            totals.deaths += 1;
-            totals.death_weight += w;
-            *dying.s0 += r;
-            add_outer_any(dying.s1, dying.s2, r, x);
-            totals.loglik += w * work.eta[i];
-            for (u, xj) in score.iter_mut().zip(x) {
-                *u += w * xj;
-            }
-        } else {
-            *censored.s0 += r;
-            add_outer_any(censored.s1, censored.s2, r, x);
+            add_outer(censored.s1, censored.s2, r, row);
         }
     }
     totals
@@ -668,20 +633,23 @@ fn efron_steps(
 #[inline]
 fn add_outer(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
     match x.len() {
-        1 => add_outer_sized::<1>(first, second, r, x),
-        2 => add_outer_sized::<2>(first, second, r, x),
-        3 => add_outer_sized::<3>(first, second, r, x),
-        4 => add_outer_sized::<4>(first, second, r, x),
-        5 => add_outer_sized::<5>(first, second, r, x),
-        6 => add_outer_sized::<6>(first, second, r, x),
-        7 => add_outer_sized::<7>(first, second, r, x),
-        8 => add_outer_sized::<8>(first, second, r, x),
+        1 => add_outer_fixed::<1>(first, second, r, x),
+        2 => add_outer_fixed::<2>(first, second, r, x),
+        3 => add_outer_fixed::<3>(first, second, r, x),
+        4 => add_outer_fixed::<4>(first, second, r, x),
+        5 => add_outer_fixed::<5>(first, second, r, x),
+        6 => add_outer_fixed::<6>(first, second, r, x),
+        7 => add_outer_fixed::<7>(first, second, r, x),
+        8 => add_outer_fixed::<8>(first, second, r, x),
         _ => add_outer_any(first, second, r, x),
     }
 }
 
 #[inline(always)]
-fn add_outer_fixed<const P: usize>(first: &mut [f64; P], second: &mut [f64], r: f64, x: &[f64; P]) {
+fn add_outer_fixed<const P: usize>(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
+    let x: &[f64; P] = x.try_into().expect("row of P covariates");
+    let first: &mut [f64; P] = first.try_into().expect("P sums");
+    let second: &mut [f64] = &mut second[..P * P];
     for j in 0..P {
         let rx = r * x[j];
         first[j] += rx;
@@ -689,16 +657,6 @@ fn add_outer_fixed<const P: usize>(first: &mut [f64; P], second: &mut [f64], r: 
             second[j * P + l] += rx * x[l];
         }
     }
-}
-
-#[inline(always)]
-fn add_outer_sized<const P: usize>(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
-    add_outer_fixed::<P>(
-        first.try_into().expect("P sums"),
-        &mut second[..P * P],
-        r,
-        x.try_into().expect("row of P covariates"),
-    );
 }
 
 fn add_outer_any(first: &mut [f64], second: &mut [f64], r: f64, x: &[f64]) {
