@@ -11,8 +11,9 @@ use std::ops::{Deref, DerefMut};
 
 use bytemuck::Pod;
 
-/// Bytes from which an array gets its own mapping: smaller ones come from
-/// the allocator's reused memory, where a fault is rarer than a mapping's cost.
+/// Bytes from which an array gets its own mapping (NumPy's threshold too).
+/// Smaller ones come from the allocator, which reuses freed memory.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const MAPPED_FROM: usize = 4 << 20;
 
 /// A zero-initialised array of plain values, as large as asked and no larger.
