@@ -157,6 +157,7 @@ fn walk(
     mut visit: impl FnMut(EventTime<'_>),
 ) {
     let p = data.p;
+    let sum_run = accumulator(p);
     risk_scores(data, beta, work, parallel);
     let records = parallel.then(|| run_records(data, work));
     let width = record_width(p);
@@ -222,7 +223,7 @@ fn walk(
                 a1.iter_mut().for_each(|v| *v = 0.0);
                 a2.iter_mut().for_each(|v| *v = 0.0);
                 score.iter_mut().for_each(|v| *v = 0.0);
-                accumulate(
+                sum_run(
                     data,
                     work,
                     start..end,
@@ -323,33 +324,36 @@ impl RunTotals {
     }
 }
 
-/// Adds the sorted rows `rows` (one tie run): each censored row's moments to
-/// `censored`, each dying row's to `dying` and its w·x to `score`.
-fn accumulate(
-    data: &CoxData,
-    work: &Workspace,
-    rows: std::ops::Range<usize>,
-    censored: Moments<'_>,
-    dying: Moments<'_>,
-    score: &mut [f64],
-) -> RunTotals {
-    // One copy per common size, chosen once per run rather than once per row.
-    let sums = match data.p {
-        1 => accumulate_sized::<1>,
-        2 => accumulate_sized::<2>,
-        3 => accumulate_sized::<3>,
-        4 => accumulate_sized::<4>,
-        5 => accumulate_sized::<5>,
-        6 => accumulate_sized::<6>,
-        7 => accumulate_sized::<7>,
-        8 => accumulate_sized::<8>,
-        _ => accumulate_sized::<0>,
-    };
-    sums(data, work, rows, censored, dying, score)
+/// How a tie run's rows are summed: [`accumulate`] for some number of covariates.
+type Accumulate = fn(
+    &CoxData,
+    &Workspace,
+    std::ops::Range<usize>,
+    Moments<'_>,
+    Moments<'_>,
+    &mut [f64],
+) -> RunTotals;
+
+/// [`accumulate`] for `p` covariates: an unrolled copy for the common sizes,
+/// chosen once per walk rather than once per row.
+fn accumulator(p: usize) -> Accumulate {
+    match p {
+        1 => accumulate::<1>,
+        2 => accumulate::<2>,
+        3 => accumulate::<3>,
+        4 => accumulate::<4>,
+        5 => accumulate::<5>,
+        6 => accumulate::<6>,
+        7 => accumulate::<7>,
+        8 => accumulate::<8>,
+        _ => accumulate::<0>,
+    }
 }
 
-/// [`accumulate`] for `P` covariates, or for any number when `P` is 0.
-fn accumulate_sized<const P: usize>(
+/// Adds the sorted rows `rows` (one tie run): each censored row's moments to
+/// `censored`, each dying row's to `dying` and its w·x to `score`. For `P`
+/// covariates, or for any number when `P` is 0.
+fn accumulate<const P: usize>(
     data: &CoxData,
     work: &Workspace,
     rows: std::ops::Range<usize>,
@@ -442,6 +446,7 @@ fn run_records(data: &CoxData, work: &Workspace) -> Vec<f64> {
     let m = 1 + p + p * p;
     let runs = data.tie_runs.len() - 1;
     let mut records = vec![0.0; runs * width];
+    let sum_run = accumulator(p);
     let fill = |first_run: usize, records: &mut [f64]| {
         for (k, record) in records.chunks_exact_mut(width).enumerate() {
             let rows = data.tie_runs[first_run + k]..data.tie_runs[first_run + k + 1];
@@ -452,7 +457,7 @@ fn run_records(data: &CoxData, work: &Workspace) -> Vec<f64> {
             let (c1, c2) = c.split_at_mut(p);
             let (d0, d) = dying.split_at_mut(1);
             let (d1, d2) = d.split_at_mut(p);
-            accumulate(
+            sum_run(
                 data,
                 work,
                 rows,
