@@ -195,11 +195,31 @@ pub(crate) fn from_sums(rho: f64, n: Vec<usize>, sums: Sums) -> Result<LogRank, 
 /// One pass over each stratum's distinct times; cell `s·k + g` holds stratum
 /// `s`, group `g`.
 fn accumulate(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
+    // Two groups, by far the common case, get a copy whose loops over the
+    // groups the compiler unrolls; the sums are the same operations in the same
+    // order, so the results are identical.
+    match k {
+        2 => accumulate_groups::<2>(cells, k, n_strata, rho),
+        _ => accumulate_groups::<0>(cells, k, n_strata, rho),
+    }
+}
+
+/// [`accumulate`] for `K` groups, or for any `k` when `K` is 0.
+fn accumulate_groups<const K: usize>(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
+    let k = if K == 0 { k } else { K };
     let mut observed = vec![0.0; k];
     let mut expected = vec![0.0; k];
     let mut variance = vec![0.0; k * k];
     let mut at_risk = vec![0usize; k];
     let mut tally = vec![Tally::default(); k];
+    let mut shares = vec![0.0; k];
+    let shares = &mut shares[..k];
+    let (observed_k, expected_k, variance_k) = (
+        &mut observed[..k],
+        &mut expected[..k],
+        &mut variance[..k * k],
+    );
+    let (at_risk, tally) = (&mut at_risk[..k], &mut tally[..k]);
     for stratum in 0..n_strata {
         for (g, a) in at_risk.iter_mut().enumerate() {
             *a = cells.size(stratum * k + g);
@@ -207,7 +227,7 @@ fn accumulate(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
         let mut total: usize = at_risk.iter().sum();
         let mut pooled_survival = 1.0f64;
         let mut walk = cells.walk(stratum * k, k);
-        while walk.next_time(&mut tally).is_some() {
+        while walk.next_time(tally).is_some() {
             let d_total: usize = tally.iter().map(|t| t.events).sum();
             if d_total > 0 {
                 let weight = if rho == 0.0 {
@@ -221,26 +241,33 @@ fn accumulate(cells: &Cells, k: usize, n_strata: usize, rho: f64) -> Sums {
                 } else {
                     0.0
                 };
+                // Each group's share of the risk set, divided once per time.
+                for (share, &r) in shares.iter_mut().zip(at_risk.iter()) {
+                    *share = r as f64 / nr;
+                }
                 for g in 0..k {
-                    observed[g] += weight * tally[g].events as f64;
+                    observed_k[g] += weight * tally[g].events as f64;
                     if at_risk[g] == 0 {
                         continue;
                     }
-                    let share = at_risk[g] as f64 / nr;
-                    expected[g] += weight * d * share;
+                    let share = shares[g];
+                    expected_k[g] += weight * d * share;
                     if hypergeometric > 0.0 {
-                        let row = &mut variance[g * k..(g + 1) * k];
+                        let row = &mut variance_k[g * k..(g + 1) * k];
                         row[g] += hypergeometric * share;
-                        for (h, &r) in at_risk.iter().enumerate() {
-                            if r > 0 {
-                                row[h] -= hypergeometric * share * (r as f64 / nr);
+                        for h in 0..k {
+                            if at_risk[h] > 0 {
+                                row[h] -= hypergeometric * share * shares[h];
                             }
                         }
                     }
                 }
-                pooled_survival *= (nr - d) / nr;
+                // Only the weights of the G-rho family need the pooled curve.
+                if rho != 0.0 {
+                    pooled_survival *= (nr - d) / nr;
+                }
             }
-            for (a, t) in at_risk.iter_mut().zip(&tally) {
+            for (a, t) in at_risk.iter_mut().zip(tally.iter()) {
                 *a -= t.events + t.censored;
                 total -= t.events + t.censored;
             }
