@@ -69,8 +69,8 @@ pub fn survival_json(s: &SurvivalSummary) -> Value {
         "deaths": s.deaths,
         "ned": s.ned,
         "active_disease": s.active,
-        "conf_type": s.curve.conf_type.r_name(),
-        "conf_level": s.curve.conf_level,
+        "conf_type": s.curve.conf_type().r_name(),
+        "conf_level": s.curve.conf_level(),
         "landmarks": s.landmarks.iter().map(|a| json!({
             "months": a.time, "n_risk": a.n_risk, "survival": a.survival,
             "std_err": a.std_err, "lower": a.lower, "upper": a.upper,

@@ -151,13 +151,16 @@ impl KmCurve {
         // R adds a row S = 1 at time 0 unless the curve already starts there; a
         // time before a first observation at 0 then reads that first row.
         match step.checked_sub(1).or((self.time[0] == 0.0).then_some(0)) {
-            Some(row) => counts(
-                n_risk,
-                Some(self.survival[row]),
-                self.std_err[row],
-                self.lower[row],
-                self.upper[row],
-            ),
+            Some(row) => {
+                let (lower, upper) = self.bounds(row);
+                counts(
+                    n_risk,
+                    Some(self.survival[row]),
+                    self.std_err(row),
+                    lower,
+                    upper,
+                )
+            }
             // Before the first observation the curve is 1 with no uncertainty.
             None => counts(n_risk, Some(1.0), Some(0.0), Some(1.0), Some(1.0)),
         }

@@ -120,6 +120,7 @@ pub mod adjust;
 pub mod at_times;
 pub mod baseline;
 mod chisq;
+mod column;
 pub mod competing;
 pub mod confint;
 pub mod contingency;
@@ -133,7 +134,6 @@ pub mod km;
 mod linalg;
 pub mod logrank;
 mod order;
-mod pages;
 pub mod permutation;
 pub mod pooling;
 pub mod power;
@@ -146,6 +146,7 @@ pub mod univariate;
 pub use adjust::{Adjustment, adjust_p_values};
 pub use at_times::SurvivalAt;
 pub use chisq::ChiSquareTest;
+pub use column::Column;
 pub use competing::{
     CompetingRisksData, CumulativeIncidence, GrayConfig, GrayTest, IncidenceAt, IncidenceCurve,
     cumulative_incidence, gray_test,

@@ -50,11 +50,10 @@ impl KmCurve {
     /// assert_eq!(curve.median().time, Some(2.5));
     /// ```
     pub fn median(&self) -> QuantileEstimate {
-        let survival: Vec<Option<f64>> = self.survival.iter().map(|&s| Some(s)).collect();
         QuantileEstimate {
-            time: print_rule(&self.time, &survival),
-            lower: print_rule(&self.time, &self.lower),
-            upper: print_rule(&self.time, &self.upper),
+            time: print_rule(&self.time, self.survival.iter().map(|&s| Some(s))),
+            lower: print_rule(&self.time, self.lower_bounds()),
+            upper: print_rule(&self.time, self.upper_bounds()),
         }
     }
 
@@ -72,24 +71,33 @@ impl KmCurve {
         if !(0.0..=1.0).contains(&p) {
             return None;
         }
-        let survival: Vec<Option<f64>> = self.survival.iter().map(|&s| Some(s)).collect();
         let last = self.last_time();
         Some(QuantileEstimate {
-            time: quantile_rule(&self.time, &survival, p, last),
-            lower: quantile_rule(&self.time, &self.lower, p, last),
-            upper: quantile_rule(&self.time, &self.upper, p, last),
+            time: quantile_rule(&self.time, self.survival.iter().map(|&s| Some(s)), p, last),
+            lower: quantile_rule(&self.time, self.lower_bounds(), p, last),
+            upper: quantile_rule(&self.time, self.upper_bounds(), p, last),
         })
+    }
+
+    /// The lower confidence bound at each step.
+    fn lower_bounds(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        (0..self.len()).map(|i| self.lower(i))
+    }
+
+    /// The upper confidence bound at each step.
+    fn upper_bounds(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        (0..self.len()).map(|i| self.upper(i))
     }
 }
 
 /// `print.survfit`'s median of a step function `y` over `time` (`None` entries are
 /// skipped).
-fn print_rule(time: &[f64], y: &[Option<f64>]) -> Option<f64> {
+fn print_rule(time: &[f64], y: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
     let target = 0.5;
     let mut kept = time
         .iter()
         .zip(y)
-        .filter_map(|(&t, &v)| v.map(|v| (t, v)))
+        .filter_map(|(&t, v)| v.map(|v| (t, v)))
         .filter(|&(_, v)| v < target + TOLERANCE);
     let (t1, y1) = kept.next()?;
     if (y1 - target).abs() < TOLERANCE
@@ -102,7 +110,12 @@ fn print_rule(time: &[f64], y: &[Option<f64>]) -> Option<f64> {
 
 /// `quantile.survfit`'s rule on the distribution function 1 − y, starting from 0
 /// at time 0. `last` is the last observed time of the curve.
-fn quantile_rule(time: &[f64], y: &[Option<f64>], p: f64, last: f64) -> Option<f64> {
+fn quantile_rule(
+    time: &[f64],
+    y: impl IntoIterator<Item = Option<f64>>,
+    p: f64,
+    last: f64,
+) -> Option<f64> {
     if p == 0.0 {
         return Some(0.0);
     }
@@ -114,7 +127,7 @@ fn quantile_rule(time: &[f64], y: &[Option<f64>], p: f64, last: f64) -> Option<f
     let mut seen: HashSet<u64> = HashSet::with_capacity(time.len() + 1);
     seen.insert(0.0f64.to_bits());
     let mut seen_undefined = false;
-    for (&t, &v) in time.iter().zip(y) {
+    for (&t, v) in time.iter().zip(y) {
         let f = v.map(|v| 1.0 - v + 0.0);
         let repeated = match f {
             None => std::mem::replace(&mut seen_undefined, true),

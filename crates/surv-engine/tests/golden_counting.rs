@@ -340,10 +340,18 @@ fn survfit_with_entry_and_weights_matches_r() {
             r.series(
                 &format!("{id} std_err of S"),
                 &nums(&want["std_err_surv"]),
-                &got.std_err,
+                &common::computed(got, KmCurve::std_err),
             );
-            r.series(&format!("{id} lower"), &nums(&want["lower"]), &got.lower);
-            r.series(&format!("{id} upper"), &nums(&want["upper"]), &got.upper);
+            r.series(
+                &format!("{id} lower"),
+                &nums(&want["lower"]),
+                &common::computed(got, KmCurve::lower),
+            );
+            r.series(
+                &format!("{id} upper"),
+                &nums(&want["upper"]),
+                &common::computed(got, KmCurve::upper),
+            );
             r.series(
                 &format!("{id} cumhaz"),
                 &nums(&want["cumhaz"]),

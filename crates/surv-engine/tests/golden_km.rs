@@ -210,20 +210,28 @@ fn kaplan_meier_matches_r() {
             r.series(
                 &format!("{ctx} std_err"),
                 &nums(&e["std_err"]),
-                &curve.std_err,
+                &common::computed(curve, KmCurve::std_err),
             );
             r.series(
                 &format!("{ctx} std_err_cumhaz"),
                 &nums(&e["std_err_cumhaz"]),
-                &curve.std_err_log,
+                &common::computed(curve, KmCurve::std_err_log),
             );
             r.series(
                 &format!("{ctx} std_chaz"),
                 &nums(&e["std_chaz"]),
                 &some(&curve.std_err_cumhaz),
             );
-            r.series(&format!("{ctx} lower"), &nums(&e["lower"]), &curve.lower);
-            r.series(&format!("{ctx} upper"), &nums(&e["upper"]), &curve.upper);
+            r.series(
+                &format!("{ctx} lower"),
+                &nums(&e["lower"]),
+                &common::computed(curve, KmCurve::lower),
+            );
+            r.series(
+                &format!("{ctx} upper"),
+                &nums(&e["upper"]),
+                &common::computed(curve, KmCurve::upper),
+            );
             r.series(
                 &format!("{ctx} cumhaz"),
                 &nums(&e["cumhaz"]),

@@ -12,7 +12,7 @@ use surv_engine::pooling::{
     CoxSite, LogRankSums, SiteCounts, expand, pooled_cox_fit, pooled_log_rank,
 };
 use surv_engine::{
-    ConfType, KmConfig, LogRankConfig, SurvivalData, kaplan_meier_by_group, log_rank,
+    ConfType, KmConfig, KmCurve, LogRankConfig, SurvivalData, kaplan_meier_by_group, log_rank,
 };
 
 /// One dataset's rows, as the sites hold them.
@@ -141,8 +141,16 @@ fn pooled_kaplan_meier_and_log_rank_match_r() {
                     &nums(&e["time"]),
                     &curve.time.iter().map(|&t| Some(t)).collect::<Vec<_>>(),
                 );
-                r.series(&format!("{ctx} {lower}"), &nums(&e[lower]), &curve.lower);
-                r.series(&format!("{ctx} {upper}"), &nums(&e[upper]), &curve.upper);
+                r.series(
+                    &format!("{ctx} {lower}"),
+                    &nums(&e[lower]),
+                    &common::computed(curve, KmCurve::lower),
+                );
+                r.series(
+                    &format!("{ctx} {upper}"),
+                    &nums(&e[upper]),
+                    &common::computed(curve, KmCurve::upper),
+                );
                 if conf_type == ConfType::Log {
                     let count = |v: &[usize]| v.iter().map(|&x| Some(x as f64)).collect::<Vec<_>>();
                     r.series(
@@ -168,7 +176,7 @@ fn pooled_kaplan_meier_and_log_rank_match_r() {
                     r.series(
                         &format!("{ctx} std_err"),
                         &nums(&e["std_err"]),
-                        &curve.std_err,
+                        &common::computed(curve, KmCurve::std_err),
                     );
                     let median = curve.median();
                     r.value(&format!("{ctx} median"), num(&e["median"]), median.time);

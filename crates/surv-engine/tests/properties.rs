@@ -347,14 +347,14 @@ fn km_counts_and_monotonicity_holds(c: Cohort) -> Result<(), TestCaseError> {
     for i in 0..curve.len() {
         let zero = curve.survival[i] == 0.0;
         prop_assert_eq!(
-            curve.std_err[i].is_none(),
+            curve.std_err(i).is_none(),
             zero,
             "expected std_err None exactly where S = 0; at step {} S = {} and std_err = {:?}",
             i,
             curve.survival[i],
-            curve.std_err[i]
+            curve.std_err(i)
         );
-        if let Some(se) = curve.std_err[i] {
+        if let Some(se) = curve.std_err(i) {
             prop_assert!(
                 se.is_finite() && se >= 0.0,
                 "expected a finite std_err ≥ 0 at step {}, got {}",
@@ -389,7 +389,7 @@ fn km_confidence_bands_bracket_the_estimate_holds(
                     _ => s > 0.0,
                 };
                 prop_assert_eq!(
-                    (curve.lower[i].is_some(), curve.upper[i].is_some()),
+                    (curve.lower(i).is_some(), curve.upper(i).is_some()),
                     (defined, defined),
                     "{:?} at {}: expected bounds {} at step {} (S = {}), got {:?} and {:?}",
                     conf_type,
@@ -397,10 +397,10 @@ fn km_confidence_bands_bracket_the_estimate_holds(
                     if defined { "defined" } else { "None" },
                     i,
                     s,
-                    curve.lower[i],
-                    curve.upper[i]
+                    curve.lower(i),
+                    curve.upper(i)
                 );
-                if let (Some(lo), Some(hi)) = (curve.lower[i], curve.upper[i]) {
+                if let (Some(lo), Some(hi)) = (curve.lower(i), curve.upper(i)) {
                     prop_assert!(
                         lo <= s + BRACKET && s <= hi + BRACKET,
                         "{:?} at {}: expected lower ≤ S ≤ upper at step {}, got {} ≤ {} ≤ {}",
@@ -662,16 +662,16 @@ fn km_at_reads_the_curve_holds(c: Cohort, extra: Vec<f64>) -> Result<(), TestCas
         );
         prop_assert_eq!(
             row.std_err,
-            curve.std_err[i],
+            curve.std_err(i),
             "at {} time {}: expected the curve's std_err {:?}, got {:?}",
             kind,
             t,
-            curve.std_err[i],
+            curve.std_err(i),
             row.std_err
         );
         prop_assert_eq!(
             (row.lower, row.upper),
-            (curve.lower[i], curve.upper[i]),
+            (curve.lower(i), curve.upper(i)),
             "at {} time {}: expected the curve's bounds",
             kind,
             t

@@ -75,7 +75,7 @@ const CSV_COLUMNS: &[&str] = &[
 /// (`n_risk_weighted`, …), which R's `survfit` reports as its counts.
 pub fn render(curves: &[KmCurveOutput<'_>], n_dropped: usize, format: OutputFormat) -> String {
     let (conf_type, conf_level) = curves.first().map_or((ConfType::Log, 0.95), |c| {
-        (c.curve.conf_type, c.curve.conf_level)
+        (c.curve.conf_type(), c.curve.conf_level())
     });
     match format {
         OutputFormat::Json => format::json(&Document {

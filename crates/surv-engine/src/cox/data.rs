@@ -2,11 +2,11 @@
 //! stratum and by time from the latest back (so risk sets grow as a pass moves
 //! forward), covariates centred and stored row by row.
 
+use crate::column::Column;
 use crate::data::SurvivalData;
 use crate::error::SurvivalError;
 use crate::order;
 use crate::order::radix::Pair;
-use crate::pages::Pages;
 
 /// Sorted, centred model data.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,11 +14,11 @@ pub(crate) struct CoxData {
     /// Number of covariates.
     pub p: usize,
     /// Covariates of sorted row `i`: `x[i·p .. (i+1)·p]`, centred by `means`.
-    pub x: Pages<f64>,
+    pub x: Column<f64>,
     /// Event indicator of each sorted row.
     pub event: Vec<bool>,
     /// Time of each sorted row (after R's merging of near-ties).
-    pub time: Pages<f64>,
+    pub time: Column<f64>,
     /// Start of each stratum's rows, and the end (`n`) last.
     pub strata: Vec<usize>,
     /// Start of each run of equal times within a stratum, and `n` last.
@@ -103,7 +103,7 @@ impl CoxData {
         for (r, pair) in keyed.iter().enumerate() {
             destination[pair.row as usize] = r as u32;
         }
-        let mut x = Pages::zeroed(n * p);
+        let mut x = Column::zeroed(n * p);
         let scatter = |rows: std::ops::Range<usize>, x: &mut [f64]| {
             for (i, &r) in destination.iter().enumerate() {
                 let r = r as usize;
@@ -127,7 +127,7 @@ impl CoxData {
             scatter(0..n, &mut x);
         }
         let event: Vec<bool> = keys.iter().map(|&k| order::is_event(k)).collect();
-        let time = Pages::from_iter_exact(n, keys.iter().map(|&k| order::time_of(k)));
+        let time = Column::from_iter_exact(n, keys.iter().map(|&k| order::time_of(k)));
         let mut tie_runs = Vec::new();
         for w in starts.windows(2) {
             for i in w[0]..w[1] {
@@ -212,7 +212,7 @@ fn column_means(columns: &[&[f64]]) -> Vec<f64> {
 /// row order); each stratum's first row with `n` last, the sorted
 /// (key, row) pairs, the order keys after R's merging of near-tied times,
 /// and the entry times in the sorted order.
-type SortedRows = (Vec<usize>, Pages<Pair>, Pages<u64>, Option<Vec<f64>>);
+type SortedRows = (Vec<usize>, Column<Pair>, Column<u64>, Option<Vec<f64>>);
 
 fn sort_rows(data: &SurvivalData) -> SortedRows {
     let n = data.len();
@@ -228,7 +228,7 @@ fn sort_rows(data: &SurvivalData) -> SortedRows {
         starts[s + 1] += starts[s];
     }
     let mut next = starts.clone();
-    let mut keyed: Pages<Pair> = Pages::zeroed(n);
+    let mut keyed: Column<Pair> = Column::zeroed(n);
     for i in 0..n {
         let slot = &mut next[data.stratum_of(i)];
         // Descending time: complement of the ordered bits.
@@ -240,7 +240,7 @@ fn sort_rows(data: &SurvivalData) -> SortedRows {
     }
     // R's merging of near-tied times, found over all strata at once on the
     // keys in ascending order (each bucket reversed, then back).
-    let mut keys: Pages<u64> = Pages::from_iter_exact(
+    let mut keys: Column<u64> = Column::from_iter_exact(
         n,
         // The time comes back from the sort key (its complement), so only
         // the events are read in the scattered order.

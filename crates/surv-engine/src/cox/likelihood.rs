@@ -9,7 +9,7 @@
 
 use super::Ties;
 use super::data::CoxData;
-use crate::pages::Pages;
+use crate::column::Column;
 
 /// The log-likelihood and its first two derivatives at one β.
 pub(crate) struct Evaluation {
@@ -24,15 +24,15 @@ pub(crate) struct Evaluation {
 /// Buffers reused across evaluations so an iteration allocates nothing per row.
 pub(crate) struct Workspace {
     /// w·exp(xβ) of each sorted row, as the last walk left it.
-    pub(crate) risk: Pages<f64>,
-    eta: Pages<f64>,
+    pub(crate) risk: Column<f64>,
+    eta: Column<f64>,
 }
 
 impl Workspace {
     pub(crate) fn new(n: usize) -> Workspace {
         Workspace {
-            risk: Pages::zeroed(n),
-            eta: Pages::zeroed(n),
+            risk: Column::zeroed(n),
+            eta: Column::zeroed(n),
         }
     }
 

@@ -5,6 +5,7 @@
 mod counting;
 mod jackknife;
 
+use crate::column::Column;
 use crate::confint::{self, ConfType};
 use crate::data::{RowFeature, SurvivalData};
 use crate::error::SurvivalError;
@@ -37,7 +38,13 @@ impl Default for KmConfig {
 }
 
 /// A Kaplan-Meier curve: one step per distinct observed time (event or censoring),
-/// as the rows of R's survfit object. All vectors have one entry per step.
+/// as the rows of R's survfit object. All columns have one entry per step.
+///
+/// The columns R stores are stored; the standard errors and confidence bounds
+/// of S(t) are computed from S(t) and the Greenwood term when read
+/// ([`KmCurve::std_err`], [`KmCurve::lower`], [`KmCurve::upper`], or
+/// [`KmCurve::steps`] row by row), so that a curve of a million steps is a few
+/// columns of numbers.
 ///
 /// ```
 /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
@@ -49,45 +56,40 @@ impl Default for KmConfig {
 /// assert_eq!(curve.time, [6.0, 7.0, 9.0, 10.0]);
 /// assert_eq!(curve.n_risk, [5, 3, 2, 1]);
 /// assert!((curve.survival[1] - 0.8 * 2.0 / 3.0).abs() < 1e-15);
+/// assert!(curve.lower(1).unwrap() < curve.survival[1]);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct KmCurve {
     /// Number of observations.
     pub n: usize,
     /// Number of events.
     pub n_events: usize,
     /// Distinct observed times, ascending.
-    pub time: Vec<f64>,
+    pub time: Column<f64>,
     /// Number at risk just before each time (censored at that time included).
-    pub n_risk: Vec<usize>,
+    pub n_risk: Column<usize>,
     /// Events at each time.
-    pub n_event: Vec<usize>,
+    pub n_event: Column<usize>,
     /// Censorings at each time.
-    pub n_censor: Vec<usize>,
+    pub n_censor: Column<usize>,
     /// S(t), the product-limit estimate.
-    pub survival: Vec<f64>,
-    /// Standard error of S(t) (Greenwood), as `summary.survfit` prints it; `None`
-    /// once S(t) = 0, where R gives NaN.
-    pub std_err: Vec<Option<f64>>,
-    /// Standard error of log S(t) (R's `fit$std.err`); `None` once S(t) = 0, where
-    /// R gives infinity.
-    pub std_err_log: Vec<Option<f64>>,
-    /// Lower confidence bound; `None` where R gives none.
-    pub lower: Vec<Option<f64>>,
-    /// Upper confidence bound; `None` where R gives none.
-    pub upper: Vec<Option<f64>>,
+    pub survival: Column<f64>,
     /// Nelson-Aalen cumulative hazard (what R's survfit reports as `cumhaz`).
-    pub cumhaz: Vec<f64>,
+    pub cumhaz: Column<f64>,
     /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's `std.chaz`).
-    pub std_err_cumhaz: Vec<f64>,
+    pub std_err_cumhaz: Column<f64>,
     /// With case weights, the weighted counts R reports (`n_risk`, `n_event`
     /// and `n_censor` above stay counts of rows); `None` without weights.
     pub weighted: Option<WeightedCounts>,
+    /// σ, the standard error of log S(t) at each step: the square root of the
+    /// Greenwood sum (or of the jackknife's variance); infinite once S = 0.
+    log_std_err: Column<f64>,
     /// The interval's transformation.
-    pub conf_type: ConfType,
+    conf_type: ConfType,
     /// The interval's confidence level.
-    pub conf_level: f64,
+    conf_level: f64,
+    /// The normal quantile of `conf_level`.
+    z: f64,
 }
 
 /// Weighted counts at each step of a curve fitted with case weights: sums of
@@ -165,8 +167,7 @@ pub fn kaplan_meier_by_group(
 /// Builds the curve of one cell.
 fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
     let n = cells.size(cell);
-    let mut curve = KmCurve::empty(n, config, false);
-    curve.reserve(cells.distinct_bound(cell));
+    let mut curve = KmCurve::empty(n, cells.distinct_bound(cell), config, z, false);
     let mut state = Step::start();
     let mut at_risk = n;
     let mut walk = cells.walk(cell, 1);
@@ -177,7 +178,7 @@ fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
             censored,
         } = tally[0];
         state.advance(at_risk as f64, deaths as f64);
-        curve.push(t, at_risk, deaths, censored, &state, config, z);
+        curve.push(t, at_risk, deaths, censored, &state);
         at_risk -= deaths + censored;
     }
     curve
@@ -225,44 +226,33 @@ impl Step {
 }
 
 impl KmCurve {
-    /// A curve of `n` rows without steps yet.
-    pub(super) fn empty(n: usize, config: &KmConfig, weighted: bool) -> KmCurve {
+    /// A curve of `n` rows without steps yet, with room for `steps` of them.
+    pub(super) fn empty(
+        n: usize,
+        steps: usize,
+        config: &KmConfig,
+        z: f64,
+        weighted: bool,
+    ) -> KmCurve {
         KmCurve {
             n,
             n_events: 0,
-            time: Vec::new(),
-            n_risk: Vec::new(),
-            n_event: Vec::new(),
-            n_censor: Vec::new(),
-            survival: Vec::new(),
-            std_err: Vec::new(),
-            std_err_log: Vec::new(),
-            lower: Vec::new(),
-            upper: Vec::new(),
-            cumhaz: Vec::new(),
-            std_err_cumhaz: Vec::new(),
+            time: Column::with_capacity(steps),
+            n_risk: Column::with_capacity(steps),
+            n_event: Column::with_capacity(steps),
+            n_censor: Column::with_capacity(steps),
+            survival: Column::with_capacity(steps),
+            cumhaz: Column::with_capacity(steps),
+            std_err_cumhaz: Column::with_capacity(steps),
             weighted: weighted.then(WeightedCounts::default),
+            log_std_err: Column::with_capacity(steps),
             conf_type: config.conf_type,
             conf_level: config.conf_level,
+            z,
         }
     }
 
-    fn reserve(&mut self, steps: usize) {
-        self.time.reserve(steps);
-        self.n_risk.reserve(steps);
-        self.n_event.reserve(steps);
-        self.n_censor.reserve(steps);
-        self.survival.reserve(steps);
-        self.std_err.reserve(steps);
-        self.std_err_log.reserve(steps);
-        self.lower.reserve(steps);
-        self.upper.reserve(steps);
-        self.cumhaz.reserve(steps);
-        self.std_err_cumhaz.reserve(steps);
-    }
-
     /// Appends the step at `t` from the walk's `state` after it.
-    #[allow(clippy::too_many_arguments)]
     #[inline]
     pub(super) fn push(
         &mut self,
@@ -271,24 +261,105 @@ impl KmCurve {
         deaths: usize,
         censored: usize,
         state: &Step,
-        config: &KmConfig,
-        z: f64,
     ) {
-        let se_log = state.greenwood.sqrt();
-        let (lower, upper) = confint::bounds(config.conf_type, z, state.survival, se_log);
         self.time.push(t);
         self.n_risk.push(at_risk);
         self.n_event.push(deaths);
         self.n_censor.push(censored);
         self.survival.push(state.survival);
-        self.std_err_log.push(se_log.is_finite().then_some(se_log));
-        self.std_err
-            .push((state.survival > 0.0 && se_log.is_finite()).then_some(state.survival * se_log));
-        self.lower.push(lower);
-        self.upper.push(upper);
+        self.log_std_err.push(state.greenwood.sqrt());
         self.cumhaz.push(state.hazard);
         self.std_err_cumhaz.push(state.hazard_var.sqrt());
         self.n_events += deaths;
+    }
+
+    /// The interval's transformation.
+    pub fn conf_type(&self) -> ConfType {
+        self.conf_type
+    }
+
+    /// The interval's confidence level.
+    pub fn conf_level(&self) -> f64 {
+        self.conf_level
+    }
+
+    /// Standard error of log S at step `i` (R's `fit$std.err`); `None` once
+    /// S = 0, where R gives infinity.
+    pub fn std_err_log(&self, i: usize) -> Option<f64> {
+        let se_log = self.log_std_err[i];
+        se_log.is_finite().then_some(se_log)
+    }
+
+    /// Standard error of S at step `i` (Greenwood), as `summary.survfit`
+    /// prints it; `None` once S = 0, where R gives NaN.
+    pub fn std_err(&self, i: usize) -> Option<f64> {
+        let (survival, se_log) = (self.survival[i], self.log_std_err[i]);
+        (survival > 0.0 && se_log.is_finite()).then_some(survival * se_log)
+    }
+
+    /// The confidence bounds at step `i`; `None` where R gives none.
+    ///
+    /// ```
+    /// use surv_engine::{kaplan_meier, KmConfig, SurvivalData};
+    /// let data = SurvivalData::new(&[1.0, 2.0, 3.0], &[true, true, false]).unwrap();
+    /// let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
+    /// let (lower, upper) = curve.bounds(0);
+    /// assert!(lower.unwrap() < 2.0 / 3.0 && upper == Some(1.0));
+    /// assert_eq!((curve.lower(0), curve.upper(0)), (lower, upper));
+    /// ```
+    pub fn bounds(&self, i: usize) -> (Option<f64>, Option<f64>) {
+        confint::bounds(
+            self.conf_type,
+            self.z,
+            self.survival[i],
+            self.log_std_err[i],
+        )
+    }
+
+    /// Lower confidence bound at step `i`; `None` where R gives none.
+    pub fn lower(&self, i: usize) -> Option<f64> {
+        self.bounds(i).0
+    }
+
+    /// Upper confidence bound at step `i`; `None` where R gives none.
+    pub fn upper(&self, i: usize) -> Option<f64> {
+        self.bounds(i).1
+    }
+}
+
+/// The curve serialises with every column R's `survfit` object has, the
+/// computed ones (`std_err`, `std_err_log`, `lower`, `upper`) included, in the
+/// order the fields were once stored.
+#[cfg(feature = "serde")]
+impl serde::Serialize for KmCurve {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// One computed column, serialised step by step.
+        struct Computed<'a>(&'a KmCurve, fn(&KmCurve, usize) -> Option<f64>);
+        impl serde::Serialize for Computed<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let Computed(curve, column) = *self;
+                serializer.collect_seq((0..curve.len()).map(|i| column(curve, i)))
+            }
+        }
+        let mut out = serializer.serialize_struct("KmCurve", 16)?;
+        out.serialize_field("n", &self.n)?;
+        out.serialize_field("n_events", &self.n_events)?;
+        out.serialize_field("time", &self.time)?;
+        out.serialize_field("n_risk", &self.n_risk)?;
+        out.serialize_field("n_event", &self.n_event)?;
+        out.serialize_field("n_censor", &self.n_censor)?;
+        out.serialize_field("survival", &self.survival)?;
+        out.serialize_field("std_err", &Computed(self, KmCurve::std_err))?;
+        out.serialize_field("std_err_log", &Computed(self, KmCurve::std_err_log))?;
+        out.serialize_field("lower", &Computed(self, KmCurve::lower))?;
+        out.serialize_field("upper", &Computed(self, KmCurve::upper))?;
+        out.serialize_field("cumhaz", &self.cumhaz)?;
+        out.serialize_field("std_err_cumhaz", &self.std_err_cumhaz)?;
+        out.serialize_field("weighted", &self.weighted)?;
+        out.serialize_field("conf_type", &self.conf_type)?;
+        out.serialize_field("conf_level", &self.conf_level)?;
+        out.end()
     }
 }
 
@@ -355,9 +426,9 @@ impl KmCurve {
                 n_censor_weighted: w.n_censor[i],
             }),
             survival: self.survival[i],
-            std_err: self.std_err[i],
-            lower: self.lower[i],
-            upper: self.upper[i],
+            std_err: self.std_err(i),
+            lower: self.lower(i),
+            upper: self.upper(i),
         })
     }
 

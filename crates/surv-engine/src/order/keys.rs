@@ -243,6 +243,17 @@ fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
         }
         pos
     };
+    if let [only] = buckets {
+        let mut last = u64::MAX;
+        for &k in *only {
+            let bits = time_bits(k);
+            if bits != last {
+                f(bits);
+                last = bits;
+            }
+        }
+        return;
+    }
     if let [first, second] = buckets {
         // Two buckets (two groups, or exits and entries): a merge that takes
         // one key a step, from the bucket with the smaller head (or both), so
@@ -313,8 +324,10 @@ impl<'a> Merge<'a> {
     /// The next distinct time, with each bucket's tally there written to `tally`
     /// (one entry per bucket); `None` when every bucket is used up.
     pub(crate) fn next_time(&mut self, tally: &mut [Tally]) -> Option<f64> {
-        if let [first, second] = self.buckets[..] {
-            return self.next_of_two(first, second, tally);
+        match self.buckets[..] {
+            [only] => return self.next_of_one(only, tally),
+            [first, second] => return self.next_of_two(first, second, tally),
+            _ => {}
         }
         let mut min = u64::MAX;
         for (b, bucket) in self.buckets.iter().enumerate() {
@@ -340,6 +353,29 @@ impl<'a> Merge<'a> {
             };
         }
         Some(f64::from_bits(min))
+    }
+
+    /// [`Merge::next_time`] for one bucket (one curve): the run of keys at the
+    /// next time.
+    #[inline]
+    fn next_of_one(&mut self, only: &[u64], tally: &mut [Tally]) -> Option<f64> {
+        let start = self.position[0];
+        let bits = time_bits(*only.get(start)?);
+        let mut events = 0;
+        let mut end = start;
+        for &k in &only[start..] {
+            if time_bits(k) != bits {
+                break;
+            }
+            events += usize::from(is_event(k));
+            end += 1;
+        }
+        self.position[0] = end;
+        tally[0] = Tally {
+            events,
+            censored: end - start - events,
+        };
+        Some(f64::from_bits(bits))
     }
 
     /// [`Merge::next_time`] for two buckets (two groups, the common test): one
@@ -458,10 +494,10 @@ mod tests {
         assert_eq!(m.next_time(&mut tally), None);
     }
 
-    /// The two-bucket merges (distinct times, tallies) agree with the general
-    /// ones, which a third, empty bucket selects.
+    /// The one- and two-bucket merges (distinct times, tallies) agree with the
+    /// general ones, which an added empty bucket selects.
     #[test]
-    fn two_bucket_merges_agree_with_the_general_ones() {
+    fn one_and_two_bucket_merges_agree_with_the_general_ones() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
             state ^= state << 13;
@@ -484,6 +520,8 @@ mod tests {
                 for_each_distinct(buckets, |bits| all.push(bits));
                 all
             };
+            let one = distinct(&[&first]);
+            assert_eq!(one, distinct(&[&first, &empty, &empty]), "n = {n}");
             let two = distinct(&[&first, &second]);
             assert_eq!(two, distinct(&[&first, &second, &empty]), "n = {n}");
             let mut expected: Vec<u64> =
@@ -491,6 +529,19 @@ mod tests {
             expected.sort_unstable();
             expected.dedup();
             assert_eq!(two, expected, "n = {n}");
+            let (mut a, mut b) = (
+                Merge::new(vec![&first]),
+                Merge::new(vec![&first, &empty, &empty]),
+            );
+            let (mut ta, mut tb) = ([Tally::default(); 1], [Tally::default(); 3]);
+            loop {
+                let (x, y) = (a.next_time(&mut ta), b.next_time(&mut tb));
+                assert_eq!(x, y, "n = {n}");
+                assert_eq!(ta[..], tb[..1], "n = {n} at {x:?}");
+                if x.is_none() {
+                    break;
+                }
+            }
             let (mut a, mut b) = (
                 Merge::new(vec![&first, &second]),
                 Merge::new(vec![&first, &second, &empty]),

@@ -4,11 +4,11 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use crate::pages::Pages;
+use crate::column::Column;
 
 /// A key and the row it belongs to, ordered by key, then row. Plain data with
 /// its padding spelled out, so that large arrays of pairs can live on huge
-/// pages ([`Pages`]).
+/// pages (a [`Column`](crate::Column)).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Pod, Zeroable)]
 pub(crate) struct Pair {
@@ -74,7 +74,7 @@ pub(crate) fn sort_pairs(items: &mut [Pair]) {
             count[digit(key, pass as u32)] += 1;
         }
     }
-    let mut buffer: Pages<Pair> = Pages::zeroed(n);
+    let mut buffer: Column<Pair> = Column::zeroed(n);
     // Whether the sorted data are in `buffer` rather than `items`.
     let mut in_buffer = false;
     let mut next = vec![0usize; radix];

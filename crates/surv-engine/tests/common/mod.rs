@@ -560,3 +560,11 @@ impl Table {
         &self.columns[j]
     }
 }
+
+/// A curve's computed column (`KmCurve::std_err`, `lower`, ...) at every step.
+pub fn computed(
+    curve: &surv_engine::KmCurve,
+    value: fn(&surv_engine::KmCurve, usize) -> Option<f64>,
+) -> Vec<Option<f64>> {
+    (0..curve.len()).map(|i| value(curve, i)).collect()
+}

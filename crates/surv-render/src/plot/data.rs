@@ -254,21 +254,6 @@ pub struct StepCurve<'a> {
     pub rising: bool,
 }
 
-impl<'a> From<&'a KmCurve> for StepCurve<'a> {
-    fn from(c: &'a KmCurve) -> Self {
-        StepCurve {
-            time: &c.time,
-            estimate: &c.survival,
-            lower: &c.lower,
-            upper: &c.upper,
-            n_risk: &c.n_risk,
-            n_event: &c.n_event,
-            n_censor: &c.n_censor,
-            rising: false,
-        }
-    }
-}
-
 impl StepCurve<'_> {
     fn len(&self) -> usize {
         self.time.len()
@@ -283,8 +268,10 @@ impl StepCurve<'_> {
     }
 }
 
-/// A Kaplan-Meier curve's estimate, lower and upper limits as 1 - S.
-type Flipped = (Vec<f64>, Vec<Option<f64>>, Vec<Option<f64>>);
+/// A Kaplan-Meier curve's columns as a figure draws them: the estimate when it
+/// is not S itself (1 - S on the event scale), and the lower and upper limits,
+/// which the curve computes when read.
+type Drawn = (Option<Vec<f64>>, Vec<Option<f64>>, Vec<Option<f64>>);
 
 /// The data of a figure of Kaplan-Meier `curves`, labelled as given, on the
 /// scale `options` asks for.
@@ -292,44 +279,42 @@ pub fn data(
     curves: &[(Option<String>, &KmCurve)],
     options: &PlotOptions,
 ) -> Result<FigureData, PlotError> {
-    match options.scale {
-        Scale::Survival => {
-            let steps: Vec<_> = curves
-                .iter()
-                .map(|(label, c)| (label.clone(), StepCurve::from(*c)))
-                .collect();
-            data_of_steps(&steps, options)
-        }
-        Scale::Event => {
-            // 1 - S, with the limits swapped.
-            let flipped: Vec<Flipped> = curves
-                .iter()
-                .map(|(_, c)| {
-                    let one_minus = |v: &Option<f64>| v.map(|v| 1.0 - v);
+    let drawn: Vec<Drawn> = curves
+        .iter()
+        .map(|(_, c)| {
+            let (lower, upper): (Vec<_>, Vec<_>) = (0..c.len()).map(|i| c.bounds(i)).unzip();
+            match options.scale {
+                Scale::Survival => (None, lower, upper),
+                Scale::Event => {
+                    // 1 - S, with the limits swapped.
+                    let one_minus = |v: Option<f64>| v.map(|v| 1.0 - v);
                     (
-                        c.survival.iter().map(|s| 1.0 - s).collect(),
-                        c.upper.iter().map(one_minus).collect(),
-                        c.lower.iter().map(one_minus).collect(),
+                        Some(c.survival.iter().map(|s| 1.0 - s).collect()),
+                        upper.into_iter().map(one_minus).collect(),
+                        lower.into_iter().map(one_minus).collect(),
                     )
-                })
-                .collect();
-            let steps: Vec<_> = curves
-                .iter()
-                .zip(&flipped)
-                .map(|((label, c), (estimate, lower, upper))| {
-                    let curve = StepCurve {
-                        estimate,
-                        lower,
-                        upper,
-                        rising: true,
-                        ..StepCurve::from(*c)
-                    };
-                    (label.clone(), curve)
-                })
-                .collect();
-            data_of_steps(&steps, options)
-        }
-    }
+                }
+            }
+        })
+        .collect();
+    let steps: Vec<_> = curves
+        .iter()
+        .zip(&drawn)
+        .map(|((label, c), (estimate, lower, upper))| {
+            let curve = StepCurve {
+                time: &c.time,
+                estimate: estimate.as_deref().unwrap_or(&c.survival),
+                lower,
+                upper,
+                n_risk: &c.n_risk,
+                n_event: &c.n_event,
+                n_censor: &c.n_censor,
+                rising: estimate.is_some(),
+            };
+            (label.clone(), curve)
+        })
+        .collect();
+    data_of_steps(&steps, options)
 }
 
 /// The data of a figure of any step `curves`: the one path every figure takes.

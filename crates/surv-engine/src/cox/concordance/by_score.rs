@@ -13,8 +13,8 @@
 
 use super::super::data::CoxData;
 use super::{PARALLEL, sort_by_score};
+use crate::column::Column;
 use crate::order::radix::{self, Pair};
-use crate::pages::Pages;
 
 /// Counts per tie run, answering prefix sums: a Fenwick tree.
 struct RunTree {
@@ -142,7 +142,7 @@ struct Side {
     disc: u64,
     tied: u64,
     tied_same_time: u64,
-    own: Pages<[u32; 3]>,
+    own: Column<[u32; 3]>,
 }
 
 impl Side {
@@ -153,7 +153,7 @@ impl Side {
             disc: 0,
             tied: 0,
             tied_same_time: 0,
-            own: Pages::zeroed(n),
+            own: Column::zeroed(n),
         }
     }
 }
@@ -161,7 +161,7 @@ impl Side {
 /// The pair counts of `eta` over the plain layout `data`, best when its runs
 /// are few.
 pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
-    let mut sorted: Pages<Pair> = Pages::zeroed(eta.len());
+    let mut sorted: Column<Pair> = Column::zeroed(eta.len());
     let mut slots = sorted.iter_mut();
     for (run, w) in data.tie_runs.windows(2).enumerate() {
         let rows = w[0]..w[1];

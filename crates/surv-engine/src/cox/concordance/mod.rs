@@ -16,8 +16,8 @@ mod by_score;
 mod general;
 
 use super::data::CoxData;
+use crate::column::Column;
 use crate::order::radix::{self, Pair};
-use crate::pages::Pages;
 
 /// The concordance statistic with its pair counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,7 +119,7 @@ enum Own {
     Rows(Vec<[f64; 3]>),
     /// Two parts per subject (the event's side and the subject's side), to be
     /// added: summed as they are read rather than into one more array.
-    Sides(Pages<[u32; 3]>, Pages<[u32; 3]>),
+    Sides(Column<[u32; 3]>, Column<[u32; 3]>),
 }
 
 impl Own {
