@@ -52,6 +52,18 @@ impl<T: Pod> Column<T> {
         column
     }
 
+    /// `len` zeroes, with every page of them already in memory: a write to
+    /// each 4 KiB makes the system supply (and clear) the pages now, on this
+    /// thread, rather than on the first write of whoever fills the column.
+    pub(crate) fn faulted_in(len: usize) -> Column<T> {
+        let mut column = Column::zeroed(len);
+        let per_page = (4096 / std::mem::size_of::<T>().max(1)).max(1);
+        for value in column.iter_mut().step_by(per_page) {
+            *value = T::zeroed();
+        }
+        column
+    }
+
     /// An empty column with room for `capacity` values.
     pub fn with_capacity(capacity: usize) -> Column<T> {
         let bytes = capacity.saturating_mul(std::mem::size_of::<T>());
@@ -100,6 +112,14 @@ impl<T: Pod> Column<T> {
                     self.push(value);
                 }
             }
+        }
+    }
+
+    /// Keeps the first `len` values (all of them if there are fewer).
+    pub fn truncate(&mut self, len: usize) {
+        match &mut self.storage {
+            Storage::Heap(values) => values.truncate(len),
+            Storage::Mapped { len: filled, .. } => *filled = len.min(*filled),
         }
     }
 
@@ -282,8 +302,15 @@ mod tests {
             assert_eq!(column.len() as u64, n);
             assert!(column.iter().enumerate().all(|(i, &v)| v == i as u64 * 7));
         }
-        let collected: Column<u32> = (0..10).collect();
+        let mut collected: Column<u32> = (0..10).collect();
         assert_eq!(collected, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        assert_eq!(collected, Vec::from_iter(0..10));
+        collected.truncate(3);
+        assert_eq!(collected, [0, 1, 2]);
+        let mut mapped: Column<u64> = Column::zeroed(MAPPED_FROM / 8 + 1);
+        mapped.truncate(2);
+        assert_eq!(mapped, [0, 0]);
+        mapped.truncate(5);
+        assert_eq!(mapped.len(), 2);
+        assert_eq!(collected, Vec::from_iter(0..3));
     }
 }

@@ -8,7 +8,7 @@
 //! each curve) is the only superlinear part.
 
 use super::jackknife::Jackknife;
-use super::{KmConfig, KmCurve, Step};
+use super::{KmConfig, KmCurve, Step, StepColumns, WeightedCounts};
 use crate::data::SurvivalData;
 use crate::order::{self, is_event, key, time_of};
 
@@ -103,7 +103,14 @@ fn walk(data: &SurvivalData, cell: Cell<'_>, config: &KmConfig, z: f64) -> KmCur
     } = cell;
     let weight = |row: u32| data.weight_of(row as usize);
     let weighted = data.weights().is_some();
-    let mut curve = KmCurve::empty(exits.len(), exits.len(), config, z, weighted);
+    let mut curve = KmCurve::in_room(
+        exits.len(),
+        StepColumns::zeroed(exits.len()),
+        config,
+        z,
+        weighted,
+    );
+    let mut counts = weighted.then(WeightedCounts::default);
     let mut jackknife = local.map(|local| {
         let mut j = Jackknife::new(exits.len());
         if entries.is_none() {
@@ -118,62 +125,65 @@ fn walk(data: &SurvivalData, cell: Cell<'_>, config: &KmConfig, z: f64) -> KmCur
         Some(_) => (0usize, 0.0f64),
         None => (exits.len(), exits.iter().map(|&(_, r)| weight(r)).sum()),
     };
-    let (mut left, mut left_weight) = (0usize, 0.0f64);
-    let mut next_entry = 0;
-    let mut state = Step::start();
-    let mut i = 0;
-    while i < exits.len() {
-        let bits = exits[i].0 >> 1;
-        let t = time_of(exits[i].0);
-        if let Some(entries) = entries {
-            while next_entry < entries.len() && entries[next_entry].0 < t {
-                let row = entries[next_entry].1;
-                entered += 1;
-                entered_weight += weight(row);
-                if let Some((j, local)) = jackknife.as_mut() {
-                    j.enter(local[row as usize] as usize, weight(row));
+    curve.write(|steps| {
+        let (mut left, mut left_weight) = (0usize, 0.0f64);
+        let mut next_entry = 0;
+        let mut state = Step::start();
+        let mut i = 0;
+        while i < exits.len() {
+            let bits = exits[i].0 >> 1;
+            let t = time_of(exits[i].0);
+            if let Some(entries) = entries {
+                while next_entry < entries.len() && entries[next_entry].0 < t {
+                    let row = entries[next_entry].1;
+                    entered += 1;
+                    entered_weight += weight(row);
+                    if let Some((j, local)) = jackknife.as_mut() {
+                        j.enter(local[row as usize] as usize, weight(row));
+                    }
+                    next_entry += 1;
                 }
-                next_entry += 1;
             }
-        }
-        let (mut deaths, mut censored, mut death_weight, mut censor_weight) = (0, 0, 0.0, 0.0);
-        let first = i;
-        while i < exits.len() && exits[i].0 >> 1 == bits {
-            let (k, row) = exits[i];
-            if is_event(k) {
-                deaths += 1;
-                death_weight += weight(row);
+            let (mut deaths, mut censored, mut death_weight, mut censor_weight) = (0, 0, 0.0, 0.0);
+            let first = i;
+            while i < exits.len() && exits[i].0 >> 1 == bits {
+                let (k, row) = exits[i];
+                if is_event(k) {
+                    deaths += 1;
+                    death_weight += weight(row);
+                } else {
+                    censored += 1;
+                    censor_weight += weight(row);
+                }
+                i += 1;
+            }
+            let at_risk = entered - left;
+            let risk_weight = entered_weight - left_weight;
+            if weighted {
+                state.advance(risk_weight, death_weight);
             } else {
-                censored += 1;
-                censor_weight += weight(row);
+                state.advance(at_risk as f64, deaths as f64);
             }
-            i += 1;
-        }
-        let at_risk = entered - left;
-        let risk_weight = entered_weight - left_weight;
-        if weighted {
-            state.advance(risk_weight, death_weight);
-        } else {
-            state.advance(at_risk as f64, deaths as f64);
-        }
-        if let Some((j, local)) = jackknife.as_mut() {
-            j.time(risk_weight, death_weight);
-            for &(k, row) in &exits[first..i] {
-                let at = local[row as usize] as usize;
-                j.leave(at, weight(row), is_event(k), risk_weight, death_weight);
+            if let Some((j, local)) = jackknife.as_mut() {
+                j.time(risk_weight, death_weight);
+                for &(k, row) in &exits[first..i] {
+                    let at = local[row as usize] as usize;
+                    j.leave(at, weight(row), is_event(k), risk_weight, death_weight);
+                }
+                let (log_survival, hazard) = j.variances();
+                state.set_variances(log_survival, hazard);
             }
-            let (log_survival, hazard) = j.variances();
-            state.set_variances(log_survival, hazard);
+            steps.push(t, at_risk, deaths, censored, &state);
+            if let Some(w) = counts.as_mut() {
+                w.n_risk.push(risk_weight);
+                w.n_event.push(death_weight);
+                w.n_censor.push(censor_weight);
+            }
+            left += deaths + censored;
+            left_weight += death_weight + censor_weight;
         }
-        curve.push(t, at_risk, deaths, censored, &state);
-        if let Some(w) = curve.weighted.as_mut() {
-            w.n_risk.push(risk_weight);
-            w.n_event.push(death_weight);
-            w.n_censor.push(censor_weight);
-        }
-        left += deaths + censored;
-        left_weight += death_weight + censor_weight;
-    }
+    });
+    curve.weighted = counts;
     curve
 }
 

@@ -120,9 +120,31 @@ pub fn kaplan_meier(data: &SurvivalData, config: &KmConfig) -> Result<KmCurve, S
     if data.entry().is_some() || data.weights().is_some() {
         return Ok(counting::curves(data, |_| 0, 1, config, z).remove(0));
     }
-    let cells = Cells::new(data.times(), data.events(), |_| 0, 1);
-    Ok(from_cell(&cells, 0, config, z))
+    // Times that need the sort have (nearly always) as many steps as rows:
+    // the curve's columns are then brought into memory on the second core
+    // while the keys are sorted, rather than one page fault at a time as the
+    // walk first writes them. Above `FAULT_IN_UP_TO` rows the room a tied
+    // data set might not use costs more memory than its time is worth.
+    let n = data.len();
+    let (cells, room) = Cells::new_sorting_beside(
+        data.times(),
+        data.events(),
+        |_| 0,
+        1,
+        if n <= FAULT_IN_UP_TO {
+            FAULT_IN_FROM
+        } else {
+            usize::MAX
+        },
+        || StepColumns::faulted_in(n),
+    );
+    Ok(from_cell(&cells, 0, config, z, room))
 }
+
+/// Rows from which a curve's columns are brought into memory beside the sort.
+const FAULT_IN_FROM: usize = 1 << 16;
+/// Rows up to which they are.
+const FAULT_IN_UP_TO: usize = 1 << 24;
 
 /// Fits one curve per group of `data`, in code order; strata are pooled within
 /// each group. Data without groups are [`SurvivalError::NoGroups`].
@@ -160,27 +182,42 @@ pub fn kaplan_meier_by_group(
         n_groups,
     );
     Ok((0..n_groups)
-        .map(|g| from_cell(&cells, g, config, z))
+        .map(|g| from_cell(&cells, g, config, z, None))
         .collect())
 }
 
 /// Builds the curve of one cell.
-fn from_cell(cells: &Cells, cell: usize, config: &KmConfig, z: f64) -> KmCurve {
+fn from_cell(
+    cells: &Cells,
+    cell: usize,
+    config: &KmConfig,
+    z: f64,
+    room: Option<StepColumns>,
+) -> KmCurve {
     let n = cells.size(cell);
-    let mut curve = KmCurve::empty(n, cells.distinct_bound(cell), config, z, false);
-    let mut state = Step::start();
-    let mut at_risk = n;
-    let mut walk = cells.walk(cell, 1);
-    let mut tally = [Tally::default()];
-    while let Some(t) = walk.next_time(&mut tally) {
-        let Tally {
-            events: deaths,
-            censored,
-        } = tally[0];
-        state.advance(at_risk as f64, deaths as f64);
-        curve.push(t, at_risk, deaths, censored, &state);
-        at_risk -= deaths + censored;
-    }
+    let steps = cells.distinct_bound(cell);
+    let room = match room {
+        // Room for every row, cut to the steps; a much shorter curve (tied
+        // times) moves to columns of its own size.
+        Some(room) if steps > n / 2 => room,
+        _ => StepColumns::zeroed(steps),
+    };
+    let mut curve = KmCurve::in_room(n, room, config, z, false);
+    curve.write(|steps| {
+        let mut state = Step::start();
+        let mut at_risk = n;
+        let mut walk = cells.walk(cell, 1);
+        let mut tally = [Tally::default()];
+        while let Some(t) = walk.next_time(&mut tally) {
+            let Tally {
+                events: deaths,
+                censored,
+            } = tally[0];
+            state.advance(at_risk as f64, deaths as f64);
+            steps.push(t, at_risk, deaths, censored, &state);
+            at_risk -= deaths + censored;
+        }
+    });
     curve
 }
 
@@ -226,10 +263,10 @@ impl Step {
 }
 
 impl KmCurve {
-    /// A curve of `n` rows without steps yet, with room for `steps` of them.
-    pub(super) fn empty(
+    /// A curve of `n` rows whose steps are yet to be written into `room`.
+    pub(super) fn in_room(
         n: usize,
-        steps: usize,
+        room: StepColumns,
         config: &KmConfig,
         z: f64,
         weighted: bool,
@@ -237,40 +274,46 @@ impl KmCurve {
         KmCurve {
             n,
             n_events: 0,
-            time: Column::with_capacity(steps),
-            n_risk: Column::with_capacity(steps),
-            n_event: Column::with_capacity(steps),
-            n_censor: Column::with_capacity(steps),
-            survival: Column::with_capacity(steps),
-            cumhaz: Column::with_capacity(steps),
-            std_err_cumhaz: Column::with_capacity(steps),
+            time: room.time,
+            n_risk: room.n_risk,
+            n_event: room.n_event,
+            n_censor: room.n_censor,
+            survival: room.survival,
+            cumhaz: room.cumhaz,
+            std_err_cumhaz: room.std_err_cumhaz,
             weighted: weighted.then(WeightedCounts::default),
-            log_std_err: Column::with_capacity(steps),
+            log_std_err: room.log_std_err,
             conf_type: config.conf_type,
             conf_level: config.conf_level,
             z,
         }
     }
 
-    /// Appends the step at `t` from the walk's `state` after it.
-    #[inline]
-    pub(super) fn push(
-        &mut self,
-        t: f64,
-        at_risk: usize,
-        deaths: usize,
-        censored: usize,
-        state: &Step,
-    ) {
-        self.time.push(t);
-        self.n_risk.push(at_risk);
-        self.n_event.push(deaths);
-        self.n_censor.push(censored);
-        self.survival.push(state.survival);
-        self.log_std_err.push(state.greenwood.sqrt());
-        self.cumhaz.push(state.hazard);
-        self.std_err_cumhaz.push(state.hazard_var.sqrt());
-        self.n_events += deaths;
+    /// Writes the steps `fill` gives, then cuts the columns to them.
+    pub(super) fn write(&mut self, fill: impl FnOnce(&mut StepWriter<'_>)) {
+        let mut writer = StepWriter {
+            time: &mut self.time,
+            n_risk: &mut self.n_risk,
+            n_event: &mut self.n_event,
+            n_censor: &mut self.n_censor,
+            survival: &mut self.survival,
+            log_std_err: &mut self.log_std_err,
+            cumhaz: &mut self.cumhaz,
+            std_err_cumhaz: &mut self.std_err_cumhaz,
+            steps: 0,
+            events: 0,
+        };
+        fill(&mut writer);
+        let (steps, events) = (writer.steps, writer.events);
+        self.time.truncate(steps);
+        self.n_risk.truncate(steps);
+        self.n_event.truncate(steps);
+        self.n_censor.truncate(steps);
+        self.survival.truncate(steps);
+        self.log_std_err.truncate(steps);
+        self.cumhaz.truncate(steps);
+        self.std_err_cumhaz.truncate(steps);
+        self.n_events = events;
     }
 
     /// The interval's transformation.
@@ -324,6 +367,88 @@ impl KmCurve {
     /// Upper confidence bound at step `i`; `None` where R gives none.
     pub fn upper(&self, i: usize) -> Option<f64> {
         self.bounds(i).1
+    }
+}
+
+/// The stored columns of a curve yet to be written, each as long as the
+/// most steps it can have.
+pub(super) struct StepColumns {
+    time: Column<f64>,
+    n_risk: Column<usize>,
+    n_event: Column<usize>,
+    n_censor: Column<usize>,
+    survival: Column<f64>,
+    log_std_err: Column<f64>,
+    cumhaz: Column<f64>,
+    std_err_cumhaz: Column<f64>,
+}
+
+impl StepColumns {
+    /// Room for `steps` steps.
+    pub(super) fn zeroed(steps: usize) -> StepColumns {
+        StepColumns::with(steps, Column::zeroed, Column::zeroed)
+    }
+
+    /// Room for `steps` steps, its pages already in memory.
+    fn faulted_in(steps: usize) -> StepColumns {
+        StepColumns::with(steps, Column::faulted_in, Column::faulted_in)
+    }
+
+    fn with(
+        steps: usize,
+        reals: fn(usize) -> Column<f64>,
+        counts: fn(usize) -> Column<usize>,
+    ) -> StepColumns {
+        StepColumns {
+            time: reals(steps),
+            n_risk: counts(steps),
+            n_event: counts(steps),
+            n_censor: counts(steps),
+            survival: reals(steps),
+            log_std_err: reals(steps),
+            cumhaz: reals(steps),
+            std_err_cumhaz: reals(steps),
+        }
+    }
+}
+
+/// A curve's stored columns while its steps are written: each step is a store
+/// into room made up front, not a push that checks its column's capacity.
+pub(super) struct StepWriter<'c> {
+    time: &'c mut [f64],
+    n_risk: &'c mut [usize],
+    n_event: &'c mut [usize],
+    n_censor: &'c mut [usize],
+    survival: &'c mut [f64],
+    log_std_err: &'c mut [f64],
+    cumhaz: &'c mut [f64],
+    std_err_cumhaz: &'c mut [f64],
+    steps: usize,
+    events: usize,
+}
+
+impl StepWriter<'_> {
+    /// Writes the step at `t` from the walk's `state` after it.
+    #[inline]
+    pub(super) fn push(
+        &mut self,
+        t: f64,
+        at_risk: usize,
+        deaths: usize,
+        censored: usize,
+        state: &Step,
+    ) {
+        let i = self.steps;
+        self.time[i] = t;
+        self.n_risk[i] = at_risk;
+        self.n_event[i] = deaths;
+        self.n_censor[i] = censored;
+        self.survival[i] = state.survival;
+        self.log_std_err[i] = state.greenwood.sqrt();
+        self.cumhaz[i] = state.hazard;
+        self.std_err_cumhaz[i] = state.hazard_var.sqrt();
+        self.steps += 1;
+        self.events += deaths;
     }
 }
 

@@ -17,6 +17,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::Tally;
+use crate::column::Column;
 
 /// The key of one observation.
 #[inline]
@@ -46,7 +47,7 @@ pub(crate) fn is_event(key: u64) -> bool {
 /// Keys bucketed by cell, each bucket sorted by time.
 #[derive(Debug, Clone)]
 pub(crate) struct Buckets {
-    keys: Vec<u64>,
+    keys: Column<u64>,
     offsets: Vec<usize>,
 }
 
@@ -62,7 +63,7 @@ impl Buckets {
         let n = times.len();
         let (mut keys, offsets) = if n_cells == 1 {
             (
-                times.iter().zip(events).map(|(&t, &e)| key(t, e)).collect(),
+                Column::from_iter_exact(n, times.iter().zip(events).map(|(&t, &e)| key(t, e))),
                 vec![0, n],
             )
         } else {
@@ -74,7 +75,7 @@ impl Buckets {
                 offsets[c + 1] += offsets[c];
             }
             let mut next = offsets.clone();
-            let mut keys = vec![0u64; n];
+            let mut keys = Column::zeroed(n);
             for i in 0..n {
                 let slot = &mut next[cell(i)];
                 keys[*slot] = key(times[i], events[i]);

@@ -132,6 +132,37 @@ impl Cells {
         }
     }
 
+    /// As [`Cells::new`], running `meanwhile` on a second thread while the
+    /// keys are sorted, when the times take the sort and there are at least
+    /// `parallel_from` of them; `None` when it did not run.
+    pub(crate) fn new_sorting_beside<R: Send>(
+        times: &[f64],
+        events: &[bool],
+        cell: impl Fn(usize) -> usize,
+        n_cells: usize,
+        parallel_from: usize,
+        meanwhile: impl FnOnce() -> R + Send,
+    ) -> (Cells, Option<R>) {
+        if let Some(dense) = Dense::new(times, events, &cell, n_cells) {
+            return (Cells::Dense(dense), None);
+        }
+        if times.len() < parallel_from {
+            return (
+                Cells::Sorted(Buckets::new(times, events, cell, n_cells)),
+                None,
+            );
+        }
+        std::thread::scope(|scope| {
+            let beside = scope.spawn(meanwhile);
+            let buckets = Buckets::new(times, events, cell, n_cells);
+            // A panic on the other thread is a bug; pass it on as it is.
+            let result = beside
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (Cells::Sorted(buckets), Some(result))
+        })
+    }
+
     /// Observations in `cell`.
     pub(crate) fn size(&self, cell: usize) -> usize {
         match self {
