@@ -331,120 +331,58 @@ fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
     }
 }
 
-/// Walks sorted buckets together, one distinct time at a time.
-pub(crate) struct Merge<'a> {
-    buckets: Vec<&'a [u64]>,
-    position: Vec<usize>,
+/// Walks sorted buckets together, one distinct time at a time. One bucket (a
+/// curve) and two (two groups) have walks of their own, whose positions are
+/// plain fields that stay in registers once the walk is inlined into an
+/// estimator's loop.
+pub(crate) enum Merge<'a> {
+    /// One bucket, at `at`.
+    One { keys: &'a [u64], at: usize },
+    /// Two buckets, at `i` and `j`.
+    Two {
+        first: &'a [u64],
+        second: &'a [u64],
+        i: usize,
+        j: usize,
+    },
+    /// Any number of buckets.
+    Many {
+        buckets: Vec<&'a [u64]>,
+        position: Vec<usize>,
+    },
 }
 
 impl<'a> Merge<'a> {
     pub(crate) fn new(buckets: Vec<&'a [u64]>) -> Merge<'a> {
-        let position = vec![0; buckets.len()];
-        Merge { buckets, position }
+        match buckets[..] {
+            [keys] => Merge::One { keys, at: 0 },
+            [first, second] => Merge::Two {
+                first,
+                second,
+                i: 0,
+                j: 0,
+            },
+            _ => {
+                let position = vec![0; buckets.len()];
+                Merge::Many { buckets, position }
+            }
+        }
     }
 
     /// The next distinct time, with each bucket's tally there written to `tally`
     /// (one entry per bucket); `None` when every bucket is used up.
     #[inline(always)]
     pub(crate) fn next_time(&mut self, tally: &mut [Tally]) -> Option<f64> {
-        match self.buckets[..] {
-            [only] => self.next_of_one(only, tally),
-            [first, second] => self.next_of_two(first, second, tally),
-            _ => self.next_of_any(tally),
+        match self {
+            Merge::One { keys, at } => next_of_one(keys, at, tally),
+            Merge::Two {
+                first,
+                second,
+                i,
+                j,
+            } => next_of_two(first, second, i, j, tally),
+            Merge::Many { buckets, position } => next_of_any(buckets, position, tally),
         }
-    }
-
-    /// [`Merge::next_time`] for any number of buckets.
-    #[inline(never)]
-    fn next_of_any(&mut self, tally: &mut [Tally]) -> Option<f64> {
-        let mut min = u64::MAX;
-        for (b, bucket) in self.buckets.iter().enumerate() {
-            if let Some(&k) = bucket.get(self.position[b]) {
-                min = min.min(time_bits(k));
-            }
-        }
-        if min == u64::MAX {
-            return None;
-        }
-        for (b, bucket) in self.buckets.iter().enumerate() {
-            let start = self.position[b];
-            let mut p = start;
-            let mut events = 0;
-            while p < bucket.len() && time_bits(bucket[p]) == min {
-                events += usize::from(is_event(bucket[p]));
-                p += 1;
-            }
-            self.position[b] = p;
-            tally[b] = Tally {
-                events,
-                censored: p - start - events,
-            };
-        }
-        Some(f64::from_bits(min))
-    }
-
-    /// [`Merge::next_time`] for one bucket (one curve): the run of keys at the
-    /// next time.
-    #[inline]
-    fn next_of_one(&mut self, only: &[u64], tally: &mut [Tally]) -> Option<f64> {
-        let start = self.position[0];
-        let bits = time_bits(*only.get(start)?);
-        let mut events = 0;
-        let mut end = start;
-        for &k in &only[start..] {
-            if time_bits(k) != bits {
-                break;
-            }
-            events += usize::from(is_event(k));
-            end += 1;
-        }
-        self.position[0] = end;
-        tally[0] = Tally {
-            events,
-            censored: end - start - events,
-        };
-        Some(f64::from_bits(bits))
-    }
-
-    /// [`Merge::next_time`] for two buckets (two groups, the common test): one
-    /// key a step from the bucket whose head is at the time, or from both, so
-    /// that which bucket moves is arithmetic, not a branch.
-    #[inline]
-    fn next_of_two(&mut self, first: &[u64], second: &[u64], tally: &mut [Tally]) -> Option<f64> {
-        // An exhausted bucket reads as the key `u64::MAX`, whose time bits
-        // (2^63 − 1) are above those of every finite time.
-        const END: u64 = u64::MAX >> 1;
-        let (mut i, mut j) = (self.position[0], self.position[1]);
-        let read = |bucket: &[u64], pos: usize| bucket.get(pos).copied().unwrap_or(u64::MAX);
-        let (mut a, mut b) = (read(first, i), read(second, j));
-        let bits = time_bits(a).min(time_bits(b));
-        if bits == END {
-            return None;
-        }
-        let mut counts = [0usize; 4];
-        loop {
-            let (take_first, take_second) = (time_bits(a) == bits, time_bits(b) == bits);
-            if !(take_first || take_second) {
-                break;
-            }
-            counts[usize::from(is_event(a))] += usize::from(take_first);
-            counts[2 + usize::from(is_event(b))] += usize::from(take_second);
-            i += usize::from(take_first);
-            j += usize::from(take_second);
-            a = read(first, i);
-            b = read(second, j);
-        }
-        self.position[0] = i;
-        self.position[1] = j;
-        tally[0] = Tally {
-            events: counts[1],
-            censored: counts[0],
-        };
-        tally[1] = Tally {
-            events: counts[3],
-            censored: counts[2],
-        };
-        Some(f64::from_bits(bits))
     }
 
     /// Number of distinct times in a sorted bucket.
@@ -455,6 +393,108 @@ impl<'a> Merge<'a> {
             .count()
             + usize::from(!bucket.is_empty())
     }
+}
+
+/// [`Merge::next_time`] for one bucket (one curve): the run of keys at the
+/// next time.
+#[inline(always)]
+fn next_of_one(keys: &[u64], at: &mut usize, tally: &mut [Tally]) -> Option<f64> {
+    let start = *at;
+    let bits = time_bits(*keys.get(start)?);
+    let mut events = 0;
+    let mut end = start;
+    for &k in &keys[start..] {
+        if time_bits(k) != bits {
+            break;
+        }
+        events += usize::from(is_event(k));
+        end += 1;
+    }
+    *at = end;
+    tally[0] = Tally {
+        events,
+        censored: end - start - events,
+    };
+    Some(f64::from_bits(bits))
+}
+
+/// [`Merge::next_time`] for two buckets (two groups, the common test): one
+/// key a step from the bucket whose head is at the time, or from both, so
+/// that which bucket moves is arithmetic, not a branch.
+#[inline(always)]
+fn next_of_two(
+    first: &[u64],
+    second: &[u64],
+    i: &mut usize,
+    j: &mut usize,
+    tally: &mut [Tally],
+) -> Option<f64> {
+    // An exhausted bucket reads as the key `u64::MAX`, whose time bits
+    // (2^63 − 1) are above those of every finite time.
+    const END: u64 = u64::MAX >> 1;
+    let read = |bucket: &[u64], pos: usize| bucket.get(pos).copied().unwrap_or(u64::MAX);
+    let (mut a, mut b) = (read(first, *i), read(second, *j));
+    let bits = time_bits(a).min(time_bits(b));
+    if bits == END {
+        return None;
+    }
+    // Counts in scalars, not an array indexed by the event flag: a store to
+    // a computed slot and the load of the pair after it defeat the
+    // processor's store forwarding (measured: a fifth of the log-rank walk).
+    let (mut first_tally, mut second_tally) = (Tally::default(), Tally::default());
+    loop {
+        // One test of both heads: which bucket holds the time is a coin toss
+        // that a branch per bucket would mispredict half the time. Heads never
+        // fall below `bits`, so neither is at it when their minimum is not.
+        if time_bits(a).min(time_bits(b)) != bits {
+            break;
+        }
+        let (take_first, take_second) = (time_bits(a) == bits, time_bits(b) == bits);
+        first_tally.events += usize::from(take_first & is_event(a));
+        first_tally.censored += usize::from(take_first & !is_event(a));
+        second_tally.events += usize::from(take_second & is_event(b));
+        second_tally.censored += usize::from(take_second & !is_event(b));
+        *i += usize::from(take_first);
+        *j += usize::from(take_second);
+        a = read(first, *i);
+        b = read(second, *j);
+    }
+    tally[0] = first_tally;
+    tally[1] = second_tally;
+    Some(f64::from_bits(bits))
+}
+
+/// [`Merge::next_time`] for any number of buckets.
+#[inline(never)]
+fn next_of_any(buckets: &[&[u64]], position: &mut [usize], tally: &mut [Tally]) -> Option<f64> {
+    let mut min = u64::MAX;
+    for (bucket, &p) in buckets.iter().zip(position.iter()) {
+        if let Some(&k) = bucket.get(p) {
+            min = min.min(time_bits(k));
+        }
+    }
+    if min == u64::MAX {
+        return None;
+    }
+    for ((bucket, p), t) in buckets
+        .iter()
+        .zip(position.iter_mut())
+        .zip(tally.iter_mut())
+    {
+        let start = *p;
+        let mut end = start;
+        let mut events = 0;
+        while end < bucket.len() && time_bits(bucket[end]) == min {
+            events += usize::from(is_event(bucket[end]));
+            end += 1;
+        }
+        *p = end;
+        *t = Tally {
+            events,
+            censored: end - start - events,
+        };
+    }
+    Some(f64::from_bits(min))
 }
 
 #[cfg(test)]
