@@ -252,15 +252,7 @@ impl Step {
     #[inline]
     pub(super) fn advance(&mut self, at_risk: f64, deaths: f64) {
         if deaths > 0.0 {
-            let (nr, d) = (at_risk, deaths);
-            self.survival *= (nr - d) / nr;
-            self.greenwood += if nr > d {
-                d / (nr * (nr - d))
-            } else {
-                f64::INFINITY
-            };
-            self.hazard += d / nr;
-            self.hazard_var += d / (nr * nr);
+            self.take(at_risk, deaths);
         }
     }
 
@@ -271,7 +263,12 @@ impl Step {
     #[inline]
     pub(super) fn advance_counts(&mut self, at_risk: usize, deaths: usize) {
         // Through `i64`: one instruction on x86-64, the same value.
-        let (nr, d) = (at_risk as i64 as f64, deaths as i64 as f64);
+        self.take(at_risk as i64 as f64, deaths as i64 as f64);
+    }
+
+    /// `d` deaths out of `nr` at risk, into the products and sums.
+    #[inline]
+    fn take(&mut self, nr: f64, d: f64) {
         self.survival *= (nr - d) / nr;
         self.greenwood += if nr > d {
             d / (nr * (nr - d))
@@ -619,6 +616,7 @@ impl KmCurve {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::SplitMix64;
 
     /// Continuous times and tied ones alike: the curve fitted with its room
     /// brought in beside the sort is the one fitted without (as each group's
@@ -626,13 +624,8 @@ mod tests {
     #[test]
     fn the_room_made_beside_the_sort_changes_no_step() {
         let n = FAULT_IN_FROM + 321;
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = SplitMix64(0x2545_f491_4f6c_dd1du64);
+        let mut next = || rng.next();
         let continuous: Vec<f64> = (0..n).map(|_| (next() >> 11) as f64 / 1e9).collect();
         let tied: Vec<f64> = (0..n).map(|_| (next() % 500) as f64 / 4.0 + 0.1).collect();
         let events: Vec<bool> = (0..n).map(|_| next() % 10 < 7).collect();

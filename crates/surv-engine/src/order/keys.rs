@@ -501,6 +501,7 @@ fn next_of_any(buckets: &[&[u64]], position: &mut [usize], tally: &mut [Tally]) 
 mod tests {
     use super::*;
     use crate::order::Tally;
+    use crate::random::SplitMix64;
 
     #[test]
     fn keys_order_by_time_and_carry_the_event() {
@@ -566,13 +567,8 @@ mod tests {
     /// cell's keys in order, whatever the balance of the cells.
     #[test]
     fn buckets_sorted_on_two_threads_hold_their_cells_keys_in_order() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = SplitMix64(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = || rng.next();
         let n = PARALLEL + 999;
         // Times a whole unit apart at least, far from R's near ties.
         let times: Vec<f64> = (0..n).map(|_| (next() % 1_000_000) as f64 + 0.5).collect();
@@ -603,13 +599,8 @@ mod tests {
     /// general ones, which an added empty bucket selects.
     #[test]
     fn one_and_two_bucket_merges_agree_with_the_general_ones() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = SplitMix64(0x2545_f491_4f6c_dd1du64);
+        let mut next = || rng.next();
         for n in [0usize, 1, 9, 400] {
             let mut bucket = |spread: u64| {
                 let mut keys: Vec<u64> = (0..n)
@@ -634,32 +625,27 @@ mod tests {
             expected.sort_unstable();
             expected.dedup();
             assert_eq!(two, expected, "n = {n}");
-            let (mut a, mut b) = (
+            let same_walk = |mut a: Merge, mut b: Merge, width: usize| {
+                let (mut ta, mut tb) = ([Tally::default(); 2], [Tally::default(); 3]);
+                loop {
+                    let (x, y) = (a.next_time(&mut ta[..width]), b.next_time(&mut tb));
+                    assert_eq!(x, y, "n = {n}");
+                    assert_eq!(ta[..width], tb[..width], "n = {n} at {x:?}");
+                    if x.is_none() {
+                        break;
+                    }
+                }
+            };
+            same_walk(
                 Merge::new(vec![&first]),
                 Merge::new(vec![&first, &empty, &empty]),
+                1,
             );
-            let (mut ta, mut tb) = ([Tally::default(); 1], [Tally::default(); 3]);
-            loop {
-                let (x, y) = (a.next_time(&mut ta), b.next_time(&mut tb));
-                assert_eq!(x, y, "n = {n}");
-                assert_eq!(ta[..], tb[..1], "n = {n} at {x:?}");
-                if x.is_none() {
-                    break;
-                }
-            }
-            let (mut a, mut b) = (
+            same_walk(
                 Merge::new(vec![&first, &second]),
                 Merge::new(vec![&first, &second, &empty]),
+                2,
             );
-            let (mut ta, mut tb) = ([Tally::default(); 2], [Tally::default(); 3]);
-            loop {
-                let (x, y) = (a.next_time(&mut ta), b.next_time(&mut tb));
-                assert_eq!(x, y, "n = {n}");
-                assert_eq!(ta[..], tb[..2], "n = {n} at {x:?}");
-                if x.is_none() {
-                    break;
-                }
-            }
         }
     }
 }
