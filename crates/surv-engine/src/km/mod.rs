@@ -641,4 +641,54 @@ mod tests {
             assert_eq!(curve.n_events, events.iter().filter(|&&e| e).count());
         }
     }
+
+    /// The serde form lists every column R's survfit object has, the
+    /// computed ones included, in the order the fields were once stored.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn the_serde_form_keeps_every_column_in_its_order() {
+        let data = SurvivalData::new(&[1.0, 2.0, 2.0, 3.0], &[true, true, false, true]).unwrap();
+        let curve = kaplan_meier(&data, &KmConfig::default()).unwrap();
+        let text = serde_json::to_string(&curve).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // The keys in the order the text has them (the parsed map sorts them).
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_by_key(|k| text.find(&format!("\"{k}\":")));
+        assert_eq!(
+            keys,
+            [
+                "n",
+                "n_events",
+                "time",
+                "n_risk",
+                "n_event",
+                "n_censor",
+                "survival",
+                "std_err",
+                "std_err_log",
+                "lower",
+                "upper",
+                "cumhaz",
+                "std_err_cumhaz",
+                "weighted",
+                "conf_type",
+                "conf_level"
+            ]
+        );
+        let lower: Vec<Option<f64>> = serde_json::from_value(json["lower"].clone()).unwrap();
+        assert_eq!(
+            lower,
+            (0..curve.len()).map(|i| curve.lower(i)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            json["std_err"][2],
+            serde_json::Value::Null,
+            "S = 0 at the last step"
+        );
+    }
 }
