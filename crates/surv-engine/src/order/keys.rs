@@ -255,9 +255,17 @@ struct Candidate {
 const SCAN_MAX_BUCKETS: usize = 8;
 
 /// Calls `f` with each distinct time (as bits) over all buckets, ascending:
-/// O(n + D·B) by scanning the B bucket heads, or O(n log B) by a heap when B is
-/// large.
+/// by [`Merge`]'s walk, O(n + D·B) over the B bucket heads, or O(n log B) by a
+/// heap when B is large.
 fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
+    if buckets.len() <= SCAN_MAX_BUCKETS {
+        let mut merge = Merge::new(buckets.to_vec());
+        let mut tally = [Tally::default(); SCAN_MAX_BUCKETS];
+        while let Some(t) = merge.next_time(&mut tally[..buckets.len()]) {
+            f(t.to_bits());
+        }
+        return;
+    }
     // Index just past the run of `bits` that starts at `pos`.
     let skip_run = |bucket: &[u64], mut pos: usize, bits: u64| {
         while pos < bucket.len() && time_bits(bucket[pos]) == bits {
@@ -265,53 +273,6 @@ fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
         }
         pos
     };
-    if let [only] = buckets {
-        let mut last = u64::MAX;
-        for &k in *only {
-            let bits = time_bits(k);
-            if bits != last {
-                f(bits);
-                last = bits;
-            }
-        }
-        return;
-    }
-    if let [first, second] = buckets {
-        // Two buckets (two groups, or exits and entries): a merge that takes
-        // one key a step, from the bucket with the smaller head (or both), so
-        // that which bucket moves is arithmetic, not a branch. Time bits are
-        // below 2^63, so `u64::MAX` marks an exhausted bucket.
-        let head = |bucket: &[u64], pos: usize| bucket.get(pos).map_or(u64::MAX, |&k| time_bits(k));
-        let (mut i, mut j, mut last) = (0, 0, u64::MAX);
-        loop {
-            let (x, y) = (head(first, i), head(second, j));
-            let bits = x.min(y);
-            if bits == u64::MAX {
-                return;
-            }
-            i += usize::from(x == bits);
-            j += usize::from(y == bits);
-            if bits != last {
-                f(bits);
-                last = bits;
-            }
-        }
-    }
-    if buckets.len() <= SCAN_MAX_BUCKETS {
-        let mut position = vec![0usize; buckets.len()];
-        loop {
-            let min = buckets
-                .iter()
-                .zip(&position)
-                .filter_map(|(b, &p)| b.get(p).map(|&k| time_bits(k)))
-                .min();
-            let Some(bits) = min else { return };
-            f(bits);
-            for (b, p) in buckets.iter().zip(position.iter_mut()) {
-                *p = skip_run(b, *p, bits);
-            }
-        }
-    }
     let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = buckets
         .iter()
         .enumerate()
@@ -596,7 +557,7 @@ mod tests {
     }
 
     /// The one- and two-bucket merges (distinct times, tallies) agree with the
-    /// general ones, which an added empty bucket selects.
+    /// general ones, which added empty buckets select.
     #[test]
     fn one_and_two_bucket_merges_agree_with_the_general_ones() {
         let mut rng = SplitMix64(0x2545_f491_4f6c_dd1du64);
@@ -616,9 +577,17 @@ mod tests {
                 for_each_distinct(buckets, |bits| all.push(bits));
                 all
             };
+            // Past `SCAN_MAX_BUCKETS` buckets the distinct times come from a heap.
+            fn padded<'a>(given: &[&'a [u64]]) -> Vec<&'a [u64]> {
+                let mut all = given.to_vec();
+                all.resize(SCAN_MAX_BUCKETS + 1, &[]);
+                all
+            }
             let one = distinct(&[&first]);
-            assert_eq!(one, distinct(&[&first, &empty, &empty]), "n = {n}");
             let two = distinct(&[&first, &second]);
+            assert_eq!(one, distinct(&padded(&[&first])), "n = {n}");
+            assert_eq!(one, distinct(&[&first, &empty, &empty]), "n = {n}");
+            assert_eq!(two, distinct(&padded(&[&first, &second])), "n = {n}");
             assert_eq!(two, distinct(&[&first, &second, &empty]), "n = {n}");
             let mut expected: Vec<u64> =
                 first.iter().chain(&second).map(|&k| time_bits(k)).collect();

@@ -131,10 +131,7 @@ impl Cells {
         cell: impl Fn(usize) -> usize,
         n_cells: usize,
     ) -> Cells {
-        match Dense::new(times, events, &cell, n_cells) {
-            Some(dense) => Cells::Dense(dense),
-            None => Cells::Sorted(Buckets::new(times, events, cell, n_cells)),
-        }
+        Cells::new_sorting_beside(times, events, cell, n_cells, usize::MAX, || ()).0
     }
 
     /// As [`Cells::new`], running `meanwhile` on a second thread while the
@@ -152,10 +149,8 @@ impl Cells {
             return (Cells::Dense(dense), None);
         }
         if times.len() < parallel_from {
-            return (
-                Cells::Sorted(Buckets::new(times, events, cell, n_cells)),
-                None,
-            );
+            let buckets = Buckets::new(times, events, cell, n_cells);
+            return (Cells::Sorted(buckets), None);
         }
         std::thread::scope(|scope| {
             let beside = scope.spawn(meanwhile);
