@@ -89,6 +89,7 @@ impl Gathered {
                 piece.header.is_some(),
                 typing,
                 schema.clone(),
+                piece.markers,
             )
             .into_reader_with_file_handle(std::io::Cursor::new(&piece.bytes))
             .finish()
@@ -321,5 +322,38 @@ mod tests {
         assert_eq!(twice.names(), ["t", "g"]);
         let missing = gathered.append(frame(&[Some(6)], &["f"]).drop("g").unwrap());
         assert!(matches!(missing, Err(ReadError::MissingColumn { .. })));
+    }
+
+    #[test]
+    fn a_marker_is_missing_in_whichever_piece_it_is() {
+        // About 2.3 MB: five pieces. Markers only in the third and the last;
+        // the others are parsed without looking for them.
+        let rows = 300_000;
+        let mut text = String::from("t,x\n");
+        for r in 0..rows {
+            let x = match r {
+                150_000 => ".".to_owned(),
+                299_998 => "NA".to_owned(),
+                299_999 => "NULL".to_owned(),
+                _ => format!("{}.25", r % 7),
+            };
+            text.push_str(&format!("{r},{x}\n"));
+        }
+        let names = ["t".to_owned(), "x".to_owned()];
+        let gathered = Gathered::from_text(
+            "f.csv",
+            Format::Csv,
+            TextSource::Bytes(text.as_bytes()),
+            &names,
+            Typing::Inferred,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(gathered.height, rows);
+        let Some(Column::Numbers(x)) = gathered.column("x") else {
+            panic!("x is numeric");
+        };
+        let missing: Vec<usize> = (0..rows).filter(|&r| x.get(r).is_none()).collect();
+        assert_eq!(missing, [150_000, 299_998, 299_999]);
+        assert_eq!(x.get(149_999), Some(149_999.0 % 7.0 + 0.25));
     }
 }

@@ -53,6 +53,10 @@ pub(crate) struct Piece {
     pub header: Option<Vec<String>>,
     /// The number of data rows, blank lines included.
     pub rows: usize,
+    /// Whether a missing-value marker may be among the rows' fields
+    /// ([`crate::source::may_hold_marker`]); looked at here, beside the row
+    /// check, so that polars need not compare every field when none is.
+    pub markers: bool,
 }
 
 /// What stopped a read in pieces.
@@ -141,8 +145,10 @@ fn cut(
             continue;
         }
         want = PIECE;
+        let markers = crate::source::may_hold_marker(&buffer[start..end]);
         let rest = buffer.split_off(end);
         let piece = Piece {
+            markers,
             bytes: std::mem::replace(&mut buffer, rest),
             header: (!sent_any).then(|| rows.names.clone()),
             rows: rows.rows - before,

@@ -104,6 +104,24 @@ impl Format {
 /// exports), after trimming white space.
 pub const MISSING: [&str; 4] = ["", "NA", ".", "NULL"];
 
+/// Whether polars could find a [`MISSING`] marker other than the empty one
+/// among the fields of `rows`; `false` only when none is there. Its checks
+/// (a quote, `NA`, `NULL`, a `.` with no digit beside it) read the bytes a
+/// few times over, far less than polars' comparison of every field with
+/// each marker, which rows without one can skip.
+pub(crate) fn may_hold_marker(rows: &[u8]) -> bool {
+    // A quoted field is compared without its quotes: not looked into.
+    memchr::memchr(b'"', rows).is_some()
+        || memchr::memmem::find(rows, b"NA").is_some()
+        || memchr::memmem::find(rows, b"NULL").is_some()
+        // A number's point has a digit on at least one side (`1.5`, `.5`,
+        // `5.`); a field `.` has none.
+        || memchr::memchr_iter(b'.', rows).any(|at| {
+            let digit = |i: Option<usize>| i.and_then(|i| rows.get(i)).is_some_and(u8::is_ascii_digit);
+            !digit(at.checked_sub(1)) && !digit(Some(at + 1))
+        })
+}
+
 /// Whether a cell, as text, is one of the [`MISSING`] markers.
 pub(crate) fn is_missing(cell: &str) -> bool {
     MISSING.contains(&cell.trim())
@@ -249,13 +267,15 @@ pub(crate) fn data_rows(height: usize, blank: &[usize]) -> impl Iterator<Item = 
 
 /// How polars is to read delimited text of `format`: its `columns` (all when
 /// `None`), the header first or not, and the types of the columns either
-/// inferred as `typing` says or given by `schema`.
+/// inferred as `typing` says or given by `schema`; the [`MISSING`] markers
+/// are looked for unless `markers` is `false` (see [`may_hold_marker`]).
 pub(crate) fn csv_options(
     format: Format,
     columns: Option<&[String]>,
     has_header: bool,
     typing: Typing,
     schema: Option<SchemaRef>,
+    markers: bool,
 ) -> CsvReadOptions {
     let projection: Option<Arc<[PlSmallStr]>> =
         columns.map(|c| c.iter().map(|c| PlSmallStr::from(c.as_str())).collect());
@@ -272,9 +292,9 @@ pub(crate) fn csv_options(
             CsvParseOptions::default()
                 .with_separator(format.delimiter().unwrap_or(b','))
                 .with_decimal_comma(format.decimal_comma())
-                .with_null_values(Some(NullValues::AllColumns(
-                    MISSING[1..].iter().map(|&m| m.into()).collect(),
-                ))),
+                .with_null_values(markers.then(|| {
+                    NullValues::AllColumns(MISSING[1..].iter().map(|&m| m.into()).collect())
+                })),
         )
 }
 
@@ -304,7 +324,7 @@ pub(crate) fn parse(
     match format.delimiter() {
         Some(delimiter) => {
             let csv = |typing| {
-                csv_options(format, columns, true, typing, None)
+                csv_options(format, columns, true, typing, None, true)
                     .into_reader_with_file_handle(Cursor::new(bytes))
                     .finish()
             };
@@ -380,5 +400,34 @@ pub(crate) fn require(name: &str, columns: &[String], found: &[String]) -> Resul
             found: found.to_vec(),
         }),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_marker_polars_looks_for_is_seen_wherever_its_field_is() {
+        for marker in &MISSING[1..] {
+            for rows in [
+                format!("{marker},1\n"),
+                format!("1,{marker},2\n"),
+                format!("1,2\n3,{marker}"),
+                format!("1;{marker}\r\n"),
+                format!("1,\"{marker}\"\n"),
+            ] {
+                assert!(may_hold_marker(rows.as_bytes()), "{rows:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_empty_fields_hold_no_marker() {
+        // Polars reads an empty field as missing without being told.
+        let rows = b"1.5,.5,5.,-0.25e3,12\n0,,2.0\n,7.125,\n";
+        assert!(!may_hold_marker(rows));
+        assert!(may_hold_marker(b"1.5,. ,2\n"));
+        assert!(may_hold_marker(b"1,\"2\",3\n"));
     }
 }
