@@ -145,7 +145,7 @@ fn cut(
             continue;
         }
         want = PIECE;
-        let markers = crate::source::may_hold_marker(&buffer[start..end]);
+        let markers = crate::source::may_hold_marker(&buffer[start..end], delimiter);
         let rest = buffer.split_off(end);
         let piece = Piece {
             markers,

@@ -105,21 +105,26 @@ impl Format {
 pub const MISSING: [&str; 4] = ["", "NA", ".", "NULL"];
 
 /// Whether polars could find a [`MISSING`] marker other than the empty one
-/// among the fields of `rows`; `false` only when none is there. Its checks
-/// (a quote, `NA`, `NULL`, a `.` with no digit beside it) read the bytes a
-/// few times over, far less than polars' comparison of every field with
-/// each marker, which rows without one can skip.
-pub(crate) fn may_hold_marker(rows: &[u8]) -> bool {
+/// among the fields of `rows` (whole lines, fields split by `delimiter`);
+/// `false` only when none is there. Polars compares each field, as it is,
+/// with each marker; rows without one can skip that. The checks here are a
+/// few vectorised searches: a quote, `NA`, `NULL`, and a field `.`.
+pub(crate) fn may_hold_marker(rows: &[u8], delimiter: u8) -> bool {
+    let ends_field = |at: usize| {
+        rows.get(at)
+            .is_none_or(|&b| b == delimiter || b == b'\n' || b == b'\r')
+    };
     // A quoted field is compared without its quotes: not looked into.
     memchr::memchr(b'"', rows).is_some()
         || memchr::memmem::find(rows, b"NA").is_some()
         || memchr::memmem::find(rows, b"NULL").is_some()
-        // A number's point has a digit on at least one side (`1.5`, `.5`,
-        // `5.`); a field `.` has none.
-        || memchr::memchr_iter(b'.', rows).any(|at| {
-            let digit = |i: Option<usize>| i.and_then(|i| rows.get(i)).is_some_and(u8::is_ascii_digit);
-            !digit(at.checked_sub(1)) && !digit(Some(at + 1))
-        })
+        // A field `.` starts the rows or follows a delimiter or a line's end,
+        // and ends where it starts. Searching for the pair finds few: a
+        // number's point is not where a field starts, or has a digit after it.
+        || (rows.first() == Some(&b'.') && ends_field(1))
+        || [[delimiter, b'.'], [b'\n', b'.']]
+            .iter()
+            .any(|pair| memchr::memmem::find_iter(rows, pair).any(|at| ends_field(at + 2)))
 }
 
 /// Whether a cell, as text, is one of the [`MISSING`] markers.
@@ -410,14 +415,16 @@ mod tests {
     #[test]
     fn every_marker_polars_looks_for_is_seen_wherever_its_field_is() {
         for marker in &MISSING[1..] {
-            for rows in [
-                format!("{marker},1\n"),
-                format!("1,{marker},2\n"),
-                format!("1,2\n3,{marker}"),
-                format!("1;{marker}\r\n"),
-                format!("1,\"{marker}\"\n"),
+            for (rows, delimiter) in [
+                (format!("{marker},1\n"), b','),
+                (format!("1,{marker},2\n"), b','),
+                (format!("1,2\n{marker},3"), b','),
+                (format!("1,2\n3,{marker}"), b','),
+                (format!("1;{marker}\r\n"), b';'),
+                (format!("1\t{marker}\t2"), b'\t'),
+                (format!("1,\"{marker}\"\n"), b','),
             ] {
-                assert!(may_hold_marker(rows.as_bytes()), "{rows:?}");
+                assert!(may_hold_marker(rows.as_bytes(), delimiter), "{rows:?}");
             }
         }
     }
@@ -425,9 +432,13 @@ mod tests {
     #[test]
     fn numbers_and_empty_fields_hold_no_marker() {
         // Polars reads an empty field as missing without being told.
-        let rows = b"1.5,.5,5.,-0.25e3,12\n0,,2.0\n,7.125,\n";
-        assert!(!may_hold_marker(rows));
-        assert!(may_hold_marker(b"1.5,. ,2\n"));
-        assert!(may_hold_marker(b"1,\"2\",3\n"));
+        let rows = b".5,.5,5.,-0.25e3,12\n.0,,2.0\n,7.125,\n";
+        assert!(!may_hold_marker(rows, b','));
+        // Polars compares a field as it is: `. ` is not the marker `.`.
+        assert!(!may_hold_marker(b"1.5,. ,2\n", b','));
+        // A `.` field on the wrong delimiter is inside another field.
+        assert!(!may_hold_marker(b"1,.;2\n", b';'));
+        assert!(may_hold_marker(b"1,.\n", b','));
+        assert!(may_hold_marker(b"1,\"2\",3\n", b','));
     }
 }
