@@ -107,24 +107,25 @@ pub const MISSING: [&str; 4] = ["", "NA", ".", "NULL"];
 /// Whether polars could find a [`MISSING`] marker other than the empty one
 /// among the fields of `rows` (whole lines, fields split by `delimiter`);
 /// `false` only when none is there. Polars compares each field, as it is,
-/// with each marker; rows without one can skip that. The checks here are a
-/// few vectorised searches: a quote, `NA`, `NULL`, and a field `.`.
+/// with each marker; rows without one can skip that.
 pub(crate) fn may_hold_marker(rows: &[u8], delimiter: u8) -> bool {
     let ends_field = |at: usize| {
         rows.get(at)
             .is_none_or(|&b| b == delimiter || b == b'\n' || b == b'\r')
     };
+    // A field equal to a marker starts the rows or follows a delimiter or a
+    // line's end, and ends there: searched for as that pair (vectorised; a
+    // number's point is rarely where a field starts).
+    let holds = |marker: &str| {
+        let marker = marker.as_bytes();
+        (rows.starts_with(marker) && ends_field(marker.len()))
+            || [delimiter, b'\n'].into_iter().any(|before| {
+                let field = [&[before], marker].concat();
+                memchr::memmem::find_iter(rows, &field).any(|at| ends_field(at + field.len()))
+            })
+    };
     // A quoted field is compared without its quotes: not looked into.
-    memchr::memchr(b'"', rows).is_some()
-        || memchr::memmem::find(rows, b"NA").is_some()
-        || memchr::memmem::find(rows, b"NULL").is_some()
-        // A field `.` starts the rows or follows a delimiter or a line's end,
-        // and ends where it starts. Searching for the pair finds few: a
-        // number's point is not where a field starts, or has a digit after it.
-        || (rows.first() == Some(&b'.') && ends_field(1))
-        || [[delimiter, b'.'], [b'\n', b'.']]
-            .iter()
-            .any(|pair| memchr::memmem::find_iter(rows, pair).any(|at| ends_field(at + 2)))
+    memchr::memchr(b'"', rows).is_some() || MISSING[1..].iter().any(|m| holds(m))
 }
 
 /// Whether a cell, as text, is one of the [`MISSING`] markers.
