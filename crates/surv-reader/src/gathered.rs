@@ -3,10 +3,13 @@
 //! frame's own columns let go with each piece), other columns as polars keeps
 //! them, their chunks appended.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use polars::prelude::*;
 
 use crate::error::ReadError;
 use crate::pieces::{self, Stopped, TextSource};
+use crate::plain_numbers::{self, NumberKind, PlainLayout};
 use crate::source::{self, Format, Parsed, Typing};
 
 /// The used columns of a table and where its rows are.
@@ -75,7 +78,22 @@ impl Gathered {
         let delimiter = format.delimiter().expect("delimited text has a delimiter");
         let mut gathered = Gathered::new(name, names);
         let mut schema: Option<SchemaRef> = None;
-        let shape = pieces::for_each_piece(name, text, delimiter, |piece| {
+        // Set after the first piece when every used column is numeric; the
+        // pieces are then not looked at for markers, which a plain number is
+        // not, unless polars is to parse them after all.
+        let mut plain: Option<PlainLayout> = None;
+        let look_for_markers = AtomicBool::new(true);
+        let shape = pieces::for_each_piece(name, text, delimiter, &look_for_markers, |piece| {
+            if let (Some(layout), None) = (&plain, &piece.header)
+                && let Some(mut columns) = gathered.numbers_mut()
+                && plain_numbers::parse(&piece.bytes, piece.rows, layout, &mut columns)
+            {
+                gathered.height += piece.rows;
+                return Ok(());
+            }
+            let markers = piece
+                .markers
+                .unwrap_or_else(|| source::may_hold_marker(&piece.bytes, delimiter));
             if let Some(header) = &piece.header {
                 source::require(name, names, header)?;
             }
@@ -89,7 +107,7 @@ impl Gathered {
                 piece.header.is_some(),
                 typing,
                 schema.clone(),
-                piece.markers,
+                markers,
             )
             .into_reader_with_file_handle(std::io::Cursor::new(&piece.bytes))
             .finish()
@@ -113,7 +131,11 @@ impl Gathered {
                         (PlSmallStr::from(n.as_str()), dtype)
                     })
                     .collect();
+                gathered.append(frame)?;
+                plain = gathered.plain_layout(header, &all, delimiter, format.decimal_comma());
+                look_for_markers.store(plain.is_none(), Ordering::Relaxed);
                 schema = Some(Arc::new(all));
+                return Ok(());
             }
             gathered.append(frame)
         })?;
@@ -167,6 +189,47 @@ impl Gathered {
         Ok(())
     }
 
+    /// Where the gathered columns are among the fields of rows split by
+    /// `delimiter` under `header`, and how each is written, as polars typed
+    /// them in `schema`; `None` unless every one is gathered as numbers
+    /// polars reads as plain integers or decimals (point, not comma).
+    fn plain_layout(
+        &self,
+        header: &[String],
+        schema: &Schema,
+        delimiter: u8,
+        decimal_comma: bool,
+    ) -> Option<PlainLayout> {
+        let used = self
+            .columns
+            .iter()
+            .map(|(name, column)| {
+                let Column::Numbers(_) = column else {
+                    return None;
+                };
+                let field = header.iter().position(|h| h == name)?;
+                let kind = match schema.get(name.as_str())? {
+                    DataType::Int64 => NumberKind::Integer,
+                    DataType::Float64 if !decimal_comma => NumberKind::Decimal,
+                    _ => return None,
+                };
+                Some((field, kind))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        PlainLayout::new(delimiter, &used)
+    }
+
+    /// Every gathered column, in order, when all are numeric.
+    fn numbers_mut(&mut self) -> Option<Vec<&mut Numbers>> {
+        self.columns
+            .iter_mut()
+            .map(|(_, column)| match column {
+                Column::Numbers(numbers) => Some(numbers),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The column `name`, if gathered.
     pub(crate) fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
@@ -192,6 +255,14 @@ impl Gathered {
     }
 }
 
+/// Where a [`Numbers`] column ended, to go back to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    rows: usize,
+    /// Whether missing cells were marked then.
+    marked_missing: bool,
+}
+
 /// A numeric column's cells: the values (8 bytes a row, not the 16 of an
 /// `Option<f64>`), with the missing cells marked only where there are any.
 #[derive(Debug, Clone, Default)]
@@ -213,15 +284,46 @@ impl Numbers {
         let (lower, _) = cells.size_hint();
         self.values.reserve(lower);
         for cell in cells {
-            let row = self.values.len();
-            self.values.push(cell.unwrap_or(f64::NAN));
-            if cell.is_none() {
-                self.missing
-                    .get_or_insert_with(|| vec![false; row])
-                    .push(true);
-            } else if let Some(missing) = &mut self.missing {
-                missing.push(false);
-            }
+            self.push(cell);
+        }
+    }
+
+    /// Appends a cell, marking it if missing.
+    #[inline]
+    pub(crate) fn push(&mut self, cell: Option<f64>) {
+        match (cell, &self.missing) {
+            // Most columns have no missing cell.
+            (Some(value), None) => self.values.push(value),
+            _ => self.push_marked(cell),
+        }
+    }
+
+    fn push_marked(&mut self, cell: Option<f64>) {
+        let row = self.values.len();
+        self.values.push(cell.unwrap_or(f64::NAN));
+        if cell.is_none() {
+            self.missing
+                .get_or_insert_with(|| vec![false; row])
+                .push(true);
+        } else if let Some(missing) = &mut self.missing {
+            missing.push(false);
+        }
+    }
+
+    /// Where the column ends now, for [`Numbers::rollback`].
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            rows: self.values.len(),
+            marked_missing: self.missing.is_some(),
+        }
+    }
+
+    /// Takes away the cells appended since `mark`.
+    pub(crate) fn rollback(&mut self, mark: Mark) {
+        self.values.truncate(mark.rows);
+        match &mut self.missing {
+            Some(missing) if mark.marked_missing => missing.truncate(mark.rows),
+            _ => self.missing = None,
         }
     }
 
@@ -286,6 +388,27 @@ mod tests {
         );
         let first = Numbers::collect([None, Some(3.0)].into_iter());
         assert_eq!([first.get(0), first.get(1)], [None, Some(3.0)]);
+    }
+
+    #[test]
+    fn a_column_rolled_back_is_as_it_was() {
+        let full = || Numbers::collect([Some(1.0), Some(2.0)].into_iter());
+        let gaps = || Numbers::collect([None, Some(4.0)].into_iter());
+        let mut marked = gaps();
+        let mark = marked.mark();
+        marked.push(Some(5.0));
+        marked.push(None);
+        marked.rollback(mark);
+        assert_eq!([marked.get(0), marked.get(1)], [None, Some(4.0)]);
+        assert_eq!(
+            (marked.values.len(), marked.missing.map(|m| m.len())),
+            (2, Some(2))
+        );
+        let mut unmarked = full();
+        let mark = unmarked.mark();
+        unmarked.push(None);
+        unmarked.rollback(mark);
+        assert_eq!((unmarked.values.len(), unmarked.missing), (2, None));
     }
 
     #[test]
@@ -355,5 +478,132 @@ mod tests {
         let missing: Vec<usize> = (0..rows).filter(|&r| x.get(r).is_none()).collect();
         assert_eq!(missing, [150_000, 299_998, 299_999]);
         assert_eq!(x.get(149_999), Some(149_999.0 % 7.0 + 0.25));
+    }
+
+    /// Text of `rows` rows: `t` whole numbers, `x` decimals written in many
+    /// ways (`odd` adds forms left to polars), `g` text not read; some cells
+    /// empty. Deterministic.
+    fn numeric_text(rows: usize, odd: &[&str]) -> String {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 11
+        };
+        let mut text = String::from("t,g,x\r\n");
+        for r in 0..rows {
+            let t = match next() % 50 {
+                0 => String::new(),
+                1 => format!("-{}", next() % 1000),
+                2 => (next() % 1_000_000_000_000_000_000).to_string(),
+                _ => (next() % 5000).to_string(),
+            };
+            let digits = (next() % 1_000_000_000_000_000_000) >> (next() % 60);
+            let point = (next() % 21) as usize;
+            let mut x = digits.to_string();
+            if point > 0 && point < x.len() {
+                x.insert(point, '.');
+            }
+            match next() % 40 {
+                0 => x.clear(),
+                1 => x = format!("-{x}"),
+                2 => x = format!("{x}e{}", next() % 330),
+                3 => x = format!("{x}E-{}", next() % 330),
+                4 if !odd.is_empty() && r > 20_000 => {
+                    x = odd[(next() as usize) % odd.len()].to_owned()
+                }
+                _ => {}
+            }
+            let line_end = if r % 3 == 0 { "\r\n" } else { "\n" };
+            text.push_str(&format!("{t},g{r},{x}{line_end}"));
+        }
+        text
+    }
+
+    /// The columns `t` and `x` read in pieces, and as polars reads the
+    /// whole text at once.
+    fn read_both_ways(text: &str) -> [(Numbers, Numbers); 2] {
+        let names = ["t".to_owned(), "x".to_owned()];
+        let bytes = text.as_bytes();
+        let mut pieces = Gathered::from_text(
+            "f.csv",
+            Format::Csv,
+            TextSource::Bytes(bytes),
+            &names,
+            Typing::Inferred,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let parsed = source::parse(
+            "f.csv",
+            Format::Csv,
+            bytes,
+            None,
+            Some(&names),
+            Typing::Inferred,
+        )
+        .unwrap();
+        let mut whole = Gathered::from_parsed(parsed, &names).unwrap();
+        let numbers =
+            |g: &mut Gathered, name: &str| match g.columns.iter_mut().find(|(n, _)| n == name) {
+                Some((_, Column::Numbers(n))) => std::mem::take(n),
+                _ => panic!("{name} is numeric"),
+            };
+        [
+            (numbers(&mut pieces, "t"), numbers(&mut whole, "t")),
+            (numbers(&mut pieces, "x"), numbers(&mut whole, "x")),
+        ]
+    }
+
+    /// Asserts that `text`'s columns read in pieces are, to the bit, those
+    /// polars reads from the whole text.
+    fn assert_read_as_polars_reads(text: &str, rows: usize) {
+        for (pieces, whole) in read_both_ways(text) {
+            assert_eq!(pieces.values.len(), rows);
+            let first_other = (0..rows).find(|&r| {
+                pieces.get(r).map(f64::to_bits) != whole.get(r).map(f64::to_bits)
+                    || pieces.values[r].to_bits() != whole.values[r].to_bits()
+            });
+            if let Some(r) = first_other {
+                let line = text.lines().nth(r + 1).unwrap_or_default();
+                panic!(
+                    "row {r} ({line:?}): {:?} in pieces, {:?} whole",
+                    pieces.get(r),
+                    whole.get(r)
+                );
+            }
+            assert_eq!(pieces.missing, whole.missing);
+            let missing = pieces.missing.iter().flatten().filter(|&&m| m).count();
+            assert!(missing > rows / 200, "{missing} missing");
+        }
+    }
+
+    #[test]
+    fn plain_numbers_read_in_pieces_are_polars_own_to_the_bit() {
+        let text = numeric_text(200_000, &[]);
+        assert!(text.len() > 5 * (1 << 19));
+        assert_read_as_polars_reads(&text, 200_000);
+    }
+
+    #[test]
+    fn numbers_written_otherwise_are_read_as_polars_reads_them() {
+        let odd = [
+            "+0.5",
+            ".5",
+            "5.",
+            "00.5",
+            "1E5",
+            "inf",
+            "-inf",
+            "NaN",
+            "1e400",
+            "0.1e-400",
+            "12345678901234567890123.5",
+        ];
+        let text = numeric_text(200_000, &odd);
+        for form in odd {
+            assert!(text.contains(&format!(",{form}\n")), "{form}");
+        }
+        assert_read_as_polars_reads(&text, 200_000);
     }
 }

@@ -43,6 +43,7 @@ pub mod exchange;
 mod gathered;
 mod kept;
 mod pieces;
+mod plain_numbers;
 mod shape;
 mod source;
 mod survival_columns;

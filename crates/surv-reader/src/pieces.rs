@@ -6,6 +6,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use crate::error::ReadError;
@@ -56,7 +57,8 @@ pub(crate) struct Piece {
     /// Whether a missing-value marker may be among the rows' fields
     /// ([`crate::source::may_hold_marker`]); looked at here, beside the row
     /// check, so that polars need not compare every field when none is.
-    pub markers: bool,
+    /// `None` when not looked at, the caller having said it need not be.
+    pub markers: Option<bool>,
 }
 
 /// What stopped a read in pieces.
@@ -72,17 +74,19 @@ pub(crate) enum Stopped<E> {
 
 /// Reads `source` in pieces of whole, checked rows and hands each to `each`,
 /// in order; returns the text's shape (its names and blank lines). `name` is
-/// how errors refer to the text.
+/// how errors refer to the text. The pieces read after `each` has cleared
+/// `look_for_markers` are not looked at for markers.
 pub(crate) fn for_each_piece<E>(
     name: &str,
     source: TextSource<'_>,
     delimiter: u8,
+    look_for_markers: &AtomicBool,
     mut each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<Shape, Stopped<E>> {
     std::thread::scope(|scope| {
         // One piece waits while the caller works on another.
         let (send, pieces) = mpsc::sync_channel::<Piece>(1);
-        let reader = scope.spawn(move || cut(name, source, delimiter, send));
+        let reader = scope.spawn(move || cut(name, source, delimiter, look_for_markers, send));
         let mut failed = None;
         for piece in pieces {
             // After a failure the pieces are let go unparsed, the rest of the
@@ -108,6 +112,7 @@ fn cut(
     name: &str,
     source: TextSource<'_>,
     delimiter: u8,
+    look_for_markers: &AtomicBool,
     send: mpsc::SyncSender<Piece>,
 ) -> Result<Shape, ReadError> {
     let mut text = source.open(name)?;
@@ -145,7 +150,9 @@ fn cut(
             continue;
         }
         want = PIECE;
-        let markers = crate::source::may_hold_marker(&buffer[start..end], delimiter);
+        let markers = look_for_markers
+            .load(Ordering::Relaxed)
+            .then(|| crate::source::may_hold_marker(&buffer[start..end], delimiter));
         let rest = buffer.split_off(end);
         let piece = Piece {
             markers,
@@ -197,10 +204,16 @@ mod tests {
     /// The pieces of `text`, cut as [`for_each_piece`] cuts them.
     fn pieces(text: &[u8]) -> Result<(Vec<Piece>, Shape), ReadError> {
         let mut seen = Vec::new();
-        let shape = for_each_piece("t.csv", TextSource::Bytes(text), b',', |p| {
-            seen.push(p);
-            Ok::<(), ()>(())
-        })
+        let shape = for_each_piece(
+            "t.csv",
+            TextSource::Bytes(text),
+            b',',
+            &AtomicBool::new(true),
+            |p| {
+                seen.push(p);
+                Ok::<(), ()>(())
+            },
+        )
         .map_err(|e| match e {
             Stopped::Text(e) => e,
             Stopped::Caller(()) => unreachable!("the caller does not fail"),
@@ -247,6 +260,25 @@ mod tests {
     }
 
     #[test]
+    fn pieces_are_looked_at_for_markers_until_the_caller_says_not_to() {
+        let text = long_text(300_000);
+        let look = AtomicBool::new(true);
+        let mut markers = Vec::new();
+        for_each_piece("t.csv", TextSource::Bytes(&text), b',', &look, |p| {
+            markers.push(p.markers);
+            look.store(false, Ordering::Relaxed);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert!(markers.len() >= 4, "{markers:?}");
+        // The text is quoted: each piece looked at may hold a marker.
+        assert_eq!(markers[0], Some(true));
+        // The pieces read after the flag was cleared (one may already be
+        // waiting, one being read) are not looked at.
+        assert!(markers[3..].iter().all(Option::is_none), "{markers:?}");
+    }
+
+    #[test]
     fn a_bad_row_past_the_first_piece_is_named() {
         let mut text = long_text(150_000);
         text.extend_from_slice(b"7,x\n");
@@ -261,7 +293,13 @@ mod tests {
     fn a_bad_row_comes_before_the_callers_error() {
         let mut text = long_text(150_000);
         text.extend_from_slice(b"7,\"open\n");
-        let stopped = for_each_piece("t.csv", TextSource::Bytes(&text), b',', |_| Err("mine"));
+        let stopped = for_each_piece(
+            "t.csv",
+            TextSource::Bytes(&text),
+            b',',
+            &AtomicBool::new(true),
+            |_| Err("mine"),
+        );
         assert!(
             matches!(
                 stopped,
@@ -273,7 +311,13 @@ mod tests {
             "{stopped:?}"
         );
         let text = long_text(150_000);
-        let stopped = for_each_piece("t.csv", TextSource::Bytes(&text), b',', |_| Err("mine"));
+        let stopped = for_each_piece(
+            "t.csv",
+            TextSource::Bytes(&text),
+            b',',
+            &AtomicBool::new(true),
+            |_| Err("mine"),
+        );
         assert!(
             matches!(stopped, Err(Stopped::Caller("mine"))),
             "{stopped:?}"

@@ -1,0 +1,352 @@
+//! Rows of plain numbers parsed without polars: after polars has typed the
+//! columns from the first piece of a text, each later piece whose used
+//! columns hold only plainly written numbers (or nothing) is parsed here, in
+//! one pass over its bytes, straight into the gathered columns.
+//!
+//! This only ever agrees with polars: a field written any way but the plain
+//! forms below (white space, a `+`, a leading zero, `inf`, a quote, a marker)
+//! makes [`parse`] give the piece back untouched, and polars parses it, its
+//! values and its errors as before. Values are the same to the bit: integers
+//! are exact, and decimals are rounded correctly, as polars' parser rounds
+//! them.
+
+use crate::gathered::Numbers;
+
+/// How polars typed a used column from the first piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumberKind {
+    /// 64-bit integers: `-?[1-9][0-9]{0,17}` or `0`.
+    Integer,
+    /// 64-bit floating point: an integer as above, then optionally `.` and
+    /// digits, then optionally `e` or `E`, a sign and up to three digits.
+    Decimal,
+}
+
+/// Where the used columns are among a row's fields.
+#[derive(Debug, Clone)]
+pub(crate) struct PlainLayout {
+    delimiter: u8,
+    /// For each field up to the last used one: the gathered column it goes
+    /// to, and how it is written; `None` for a field not used.
+    fields: Vec<Option<(usize, NumberKind)>>,
+}
+
+impl PlainLayout {
+    /// The layout of rows split by `delimiter` whose used fields are at
+    /// `used`: (field's position in the row, its kind), one per gathered
+    /// column, in the columns' order. `None` when no column is used or one
+    /// field is used twice.
+    pub(crate) fn new(delimiter: u8, used: &[(usize, NumberKind)]) -> Option<PlainLayout> {
+        let last = used.iter().map(|&(field, _)| field).max()?;
+        let mut fields = vec![None; last + 1];
+        for (column, &(field, kind)) in used.iter().enumerate() {
+            if fields[field].replace((column, kind)).is_some() {
+                return None;
+            }
+        }
+        Some(PlainLayout { delimiter, fields })
+    }
+}
+
+/// Parses `rows`, whole lines holding `count` rows (none blank, each with at
+/// least the layout's fields), appending each used field to its column of
+/// `columns`. Gives `false`, the columns as they were, should any used field
+/// not be a plain number or an empty field (missing), or the rows not be as
+/// said: polars is then to parse them.
+pub(crate) fn parse(
+    rows: &[u8],
+    count: usize,
+    layout: &PlainLayout,
+    columns: &mut [&mut Numbers],
+) -> bool {
+    // A quoted field not used could hold a delimiter or a line's end.
+    if memchr::memchr(b'"', rows).is_some() {
+        return false;
+    }
+    let marks: Vec<_> = columns.iter().map(|c| c.mark()).collect();
+    for column in columns.iter_mut() {
+        column.values.reserve(count);
+    }
+    let parsed = parse_rows(rows, layout, columns);
+    if parsed != Some(count) {
+        for (column, mark) in columns.iter_mut().zip(marks) {
+            column.rollback(mark);
+        }
+        return false;
+    }
+    true
+}
+
+/// The number of rows parsed; `None` at the first field that is not plain.
+/// The rows are walked field by field, not line by line: where the last used
+/// field ends the row, no line end is searched for.
+fn parse_rows(rows: &[u8], layout: &PlainLayout, columns: &mut [&mut Numbers]) -> Option<usize> {
+    let delimiter = layout.delimiter;
+    let mut count = 0;
+    let mut at = 0;
+    while at < rows.len() {
+        if let b'\n' | b'\r' = rows[at] {
+            // A blank line: polars keeps it as a row of nulls, the shape
+            // check leaves it out; left to them.
+            return None;
+        }
+        for (i, field) in layout.fields.iter().enumerate() {
+            if i > 0 {
+                // The field before ended at a delimiter.
+                if rows.get(at) != Some(&delimiter) {
+                    return None;
+                }
+                at += 1;
+            }
+            let rest = &rows[at..];
+            match *field {
+                None => at += memchr::memchr2(delimiter, b'\n', rest).unwrap_or(rest.len()),
+                Some((column, kind)) => {
+                    let (cell, len) = number(rest, delimiter, kind)?;
+                    columns[column].push(cell);
+                    at += len;
+                }
+            }
+        }
+        // The row ends here, or after fields not used.
+        at = match rows.get(at) {
+            None => at,
+            Some(b'\n') => at + 1,
+            Some(b'\r') => match rows.get(at + 1) {
+                None => at + 1,
+                Some(b'\n') => at + 2,
+                Some(_) => return None,
+            },
+            Some(&b) if b == delimiter => {
+                memchr::memchr(b'\n', &rows[at..]).map_or(rows.len(), |i| at + i + 1)
+            }
+            Some(_) => return None,
+        };
+        count += 1;
+    }
+    Some(count)
+}
+
+/// The number `text` starts with, up to the delimiter, a line's end or the
+/// end of `text`, and its length; an empty field is missing. `None` unless it
+/// is written as `kind` says and ends there.
+fn number(text: &[u8], delimiter: u8, kind: NumberKind) -> Option<(Option<f64>, usize)> {
+    let ends = |at: usize| {
+        text.get(at)
+            .is_none_or(|&b| b == delimiter || b == b'\n' || b == b'\r')
+    };
+    if ends(0) {
+        return Some((None, 0));
+    }
+    let negative = text[0] == b'-';
+    let whole_start = usize::from(negative);
+    let (mut mantissa, mut at) = digits(text, whole_start, 0);
+    let whole_digits = at - whole_start;
+    // No digits, a leading zero (`007`, which polars might read otherwise),
+    // or too many digits for an exact integer.
+    if whole_digits == 0 || whole_digits > 18 || (text[whole_start] == b'0' && whole_digits > 1) {
+        return None;
+    }
+    if kind == NumberKind::Integer {
+        if !ends(at) {
+            return None;
+        }
+        let value = mantissa as i64;
+        let value = if negative { -value } else { value };
+        return Some((Some(value as f64), at));
+    }
+    let mut fraction_digits = 0;
+    if text.get(at) == Some(&b'.') {
+        let from = at + 1;
+        (mantissa, at) = digits(text, from, mantissa);
+        fraction_digits = at - from;
+        if fraction_digits == 0 || whole_digits + fraction_digits > 19 {
+            return None;
+        }
+    }
+    let mut exponent: i32 = 0;
+    if let Some(b'e' | b'E') = text.get(at) {
+        let (exponent_negative, from) = match text.get(at + 1) {
+            Some(b'-') => (true, at + 2),
+            Some(b'+') => (false, at + 2),
+            _ => (false, at + 1),
+        };
+        let (e, next) = digits(text, from, 0);
+        if next == from || next - from > 3 {
+            return None;
+        }
+        at = next;
+        exponent = if exponent_negative {
+            -(e as i32)
+        } else {
+            e as i32
+        };
+    }
+    if !ends(at) {
+        return None;
+    }
+    let value = decimal(mantissa, exponent - fraction_digits as i32).or_else(|| {
+        // Outside the exact range: the standard parser, which rounds
+        // correctly, on the same (ASCII) text.
+        std::str::from_utf8(&text[whole_start..at])
+            .ok()?
+            .parse()
+            .ok()
+    })?;
+    Some((Some(if negative { -value } else { value }), at))
+}
+
+/// The digits of `text` from `from`, accumulated onto `value`, and where they
+/// end. The callers keep the value only when it has at most 19 digits, which
+/// fit a `u64`; past that it wraps, unused.
+fn digits(text: &[u8], from: usize, mut value: u64) -> (u64, usize) {
+    let mut at = from;
+    while let Some(&b) = text.get(at) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        at += 1;
+    }
+    (value, at)
+}
+
+/// `mantissa × 10^exponent` when both are exact in binary floating point,
+/// which makes the one multiplication or division correctly rounded (the
+/// same value any correctly rounding parser gives); `None` otherwise.
+fn decimal(mantissa: u64, exponent: i32) -> Option<f64> {
+    const EXACT_POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if mantissa > 1 << 53 {
+        return None;
+    }
+    let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
+    let mantissa = mantissa as f64;
+    Some(if exponent >= 0 {
+        mantissa * power
+    } else {
+        mantissa / power
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str, kind: NumberKind) -> Option<Option<f64>> {
+        let (cell, len) = number(text.as_bytes(), b',', kind)?;
+        (len == text.len()).then_some(cell)
+    }
+
+    #[test]
+    fn plain_numbers_are_read_to_the_bit() {
+        use NumberKind::{Decimal, Integer};
+        for (text, value) in [
+            ("0", 0.0),
+            ("-7", -7.0),
+            ("123456789012345678", 123_456_789_012_345_680.0),
+        ] {
+            assert_eq!(one(text, Integer), Some(Some(value)), "{text}");
+        }
+        for text in [
+            "0.1",
+            "-0.0",
+            "0.156256",
+            "-2.526678",
+            "1668",
+            "3.14159265358979323",
+            "1.7976931348623157e308",
+            "4.9e-324",
+            "2.5E+3",
+            "6.02e23",
+            "9007199254740993.5",
+            "1e-7",
+        ] {
+            let want: f64 = text.parse().unwrap();
+            let got = one(text, Decimal).flatten().unwrap();
+            assert_eq!(got.to_bits(), want.to_bits(), "{text}");
+        }
+        assert_eq!(one("", Integer), Some(None));
+        assert_eq!(one("", Decimal), Some(None));
+    }
+
+    #[test]
+    fn anything_not_plain_is_left_to_polars() {
+        use NumberKind::{Decimal, Integer};
+        for text in [
+            "1.5",
+            "1e3",
+            "007",
+            "+5",
+            " 5",
+            "5 ",
+            "-",
+            "1234567890123456789",
+        ] {
+            assert_eq!(one(text, Integer), None, "{text}");
+        }
+        for text in [
+            ".5",
+            "5.",
+            "00.5",
+            "+0.5",
+            "1e",
+            "1e+",
+            "1e1234",
+            "inf",
+            "NaN",
+            "NA",
+            "1,5",
+            "0x10",
+            "1.2.3",
+            "12345678901.234567890",
+        ] {
+            assert_eq!(one(text, Decimal), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn rows_fill_the_columns_or_leave_them_as_they_were() {
+        let layout =
+            PlainLayout::new(b',', &[(2, NumberKind::Decimal), (0, NumberKind::Integer)]).unwrap();
+        let mut x = Numbers::default();
+        let mut t = Numbers::default();
+        let rows = b"5,a b,0.5,9\r\n6,,,x\n7,c,-1e2,";
+        assert!(parse(rows, 3, &layout, &mut [&mut x, &mut t]));
+        assert_eq!(
+            [x.get(0), x.get(1), x.get(2)],
+            [Some(0.5), None, Some(-100.0)]
+        );
+        assert_eq!(
+            [t.get(0), t.get(1), t.get(2)],
+            [Some(5.0), Some(6.0), Some(7.0)]
+        );
+        // As bits: a missing cell's NaN is not equal to itself.
+        let cells = |n: &Numbers| {
+            let bits: Vec<u64> = n.values.iter().map(|v| v.to_bits()).collect();
+            (bits, n.missing.clone())
+        };
+        let before = (cells(&x), cells(&t));
+        for bad in [
+            &b"8,d,1.5\n9,e,2.5 \n"[..],
+            b"8,d,1.5\n\n9,e,2.5\n",
+            b"8,d,1.5\n9,e\n",
+            b"8,d,1.5\n9.5,e,2\n",
+            b"8,d,1.5\r9,e,2.5\n",
+            b"8,d,1.5\n\r\n9,e,2.5\n",
+            b"8,\"d,1\",1.5\n9,e,2.5\n",
+        ] {
+            assert!(!parse(bad, 2, &layout, &mut [&mut x, &mut t]));
+            assert_eq!((cells(&x), cells(&t)), before);
+        }
+        // Rows other than as many as said.
+        assert!(!parse(b"8,d,1.5\n", 2, &layout, &mut [&mut x, &mut t]));
+        assert_eq!(x.values.len(), 3);
+        assert!(
+            PlainLayout::new(b',', &[(1, NumberKind::Integer), (1, NumberKind::Decimal)]).is_none()
+        );
+    }
+}
