@@ -151,8 +151,9 @@ fn number(text: &[u8], delimiter: u8, kind: NumberKind) -> Option<(Option<f64>, 
         if !ends(at) {
             return None;
         }
-        let value = mantissa as i64;
-        let value = if negative { -value } else { value };
+        // Signed without a branch (signs come in no order to predict); `-0`
+        // is 0, as an integer.
+        let value = mantissa as i64 * (1 - 2 * i64::from(negative));
         return Some((Some(value as f64), at));
     }
     let mut fraction_digits = 0;
@@ -193,23 +194,75 @@ fn number(text: &[u8], delimiter: u8, kind: NumberKind) -> Option<(Option<f64>, 
             .parse()
             .ok()
     })?;
-    Some((Some(if negative { -value } else { value }), at))
+    // Negated by its sign bit, without a branch: `-0.0` stays negative.
+    let value = f64::from_bits(value.to_bits() ^ (u64::from(negative) << 63));
+    Some((Some(value), at))
 }
 
 /// The digits of `text` from `from`, accumulated onto `value`, and where they
 /// end. The callers keep the value only when it has at most 19 digits, which
-/// fit a `u64`; past that it wraps, unused.
+/// fit a `u64`; past that it wraps, unused. Eight bytes are looked at
+/// together: a field's digits then cost no branch each.
 fn digits(text: &[u8], from: usize, mut value: u64) -> (u64, usize) {
+    const POWERS: [u64; 9] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+    ];
     let mut at = from;
-    while let Some(&b) = text.get(at) {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            break;
+    loop {
+        let (run, digits) = leading_digits(eight_bytes(text, at));
+        value = value.wrapping_mul(POWERS[run]).wrapping_add(digits);
+        at += run;
+        if run < 8 {
+            return (value, at);
         }
-        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
-        at += 1;
     }
-    (value, at)
+}
+
+/// The eight bytes of `text` from `at`, the first the lowest; past its end,
+/// zeros (which are not digits).
+fn eight_bytes(text: &[u8], at: usize) -> u64 {
+    match text.get(at..at + 8) {
+        Some(bytes) => u64::from_le_bytes(bytes.try_into().expect("eight bytes")),
+        None => {
+            let rest = text.get(at..).unwrap_or_default();
+            let mut padded = [0; 8];
+            padded[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(padded)
+        }
+    }
+}
+
+/// How many of `word`'s bytes, from the first (lowest), are ASCII digits,
+/// and the number they write.
+fn leading_digits(word: u64) -> (usize, u64) {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    // A digit is a byte 0x30..=0x39: its high half is 3, and still 3 once 6
+    // is added. A carry out of a byte comes only from one that is not a
+    // digit, and reaches only bytes after it: the run before it is exact.
+    let high = word & (0xF0 * EACH);
+    let plus_six = word.wrapping_add(0x06 * EACH) & (0xF0 * EACH);
+    let not_digit = (high ^ (0x30 * EACH)) | (plus_six ^ (0x30 * EACH));
+    let run = (not_digit.trailing_zeros() / 8) as usize;
+    if run == 0 {
+        return (0, 0);
+    }
+    // The digits' values, moved up so that the bytes after the run fall off
+    // and zeros (leading zero digits) come in first.
+    let v = word.wrapping_sub(0x30 * EACH) << (8 * (8 - run));
+    // Pairs of digits, then fours, then all eight; in each lane the first
+    // (lower) half holds the leading digits.
+    let v = (v & 0x00FF_00FF_00FF_00FF) * 10 + ((v >> 8) & 0x00FF_00FF_00FF_00FF);
+    let v = (v & 0x0000_FFFF_0000_FFFF) * 100 + ((v >> 16) & 0x0000_FFFF_0000_FFFF);
+    let v = (v & 0xFFFF_FFFF) * 10_000 + (v >> 32);
+    (run, v)
 }
 
 /// `mantissa × 10^exponent` when both are exact in binary floating point,
@@ -269,6 +322,12 @@ mod tests {
             let got = one(text, Decimal).flatten().unwrap();
             assert_eq!(got.to_bits(), want.to_bits(), "{text}");
         }
+        // An integer has no negative zero; a decimal has.
+        assert_eq!(one("-0", Integer).flatten().map(f64::to_bits), Some(0));
+        assert_eq!(
+            one("-0", Decimal).flatten().map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
         assert_eq!(one("", Integer), Some(None));
         assert_eq!(one("", Decimal), Some(None));
     }
@@ -348,5 +407,58 @@ mod tests {
         assert!(
             PlainLayout::new(b',', &[(1, NumberKind::Integer), (1, NumberKind::Decimal)]).is_none()
         );
+    }
+
+    #[test]
+    fn eight_bytes_give_their_leading_digits_and_what_they_write() {
+        for text in [
+            "",
+            "x",
+            "0",
+            "7,",
+            "12345678",
+            "123456789",
+            "00000001",
+            "9876543,",
+            "09:",
+            "5/",
+            "3\u{ff}",
+            "40\u{fa}\u{fa}",
+        ] {
+            let bytes = text.as_bytes();
+            let run = bytes
+                .iter()
+                .take(8)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let want = text[..run].parse::<u64>().unwrap_or(0);
+            assert_eq!(
+                leading_digits(eight_bytes(bytes, 0)),
+                (run, want),
+                "{text:?}"
+            );
+        }
+        // Every byte after a digit, at every place.
+        for other in 0..=255u8 {
+            for place in 0..8 {
+                let mut bytes = *b"98765432";
+                bytes[place] = other;
+                let run = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+                let want = std::str::from_utf8(&bytes[..run])
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap_or(0);
+                assert_eq!(
+                    leading_digits(u64::from_le_bytes(bytes)),
+                    (run, want),
+                    "{bytes:?}"
+                );
+            }
+        }
+        assert_eq!(
+            digits(b"1234567890123456789x", 0, 0),
+            (1_234_567_890_123_456_789, 19)
+        );
+        assert_eq!(digits(b"12.5", 3, 12), (125, 4));
     }
 }
