@@ -255,14 +255,6 @@ impl Gathered {
     }
 }
 
-/// Where a [`Numbers`] column ended, to go back to.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Mark {
-    rows: usize,
-    /// Whether missing cells were marked then.
-    marked_missing: bool,
-}
-
 /// A numeric column's cells: the values (8 bytes a row, not the 16 of an
 /// `Option<f64>`), with the missing cells marked only where there are any.
 #[derive(Debug, Clone, Default)]
@@ -310,21 +302,17 @@ impl Numbers {
         }
     }
 
-    /// Where the column ends now, for [`Numbers::rollback`].
-    pub(crate) fn mark(&self) -> Mark {
-        Mark {
-            rows: self.values.len(),
-            marked_missing: self.missing.is_some(),
+    /// Marks no cell missing among those appended since the last mark.
+    pub(crate) fn extend_marks(&mut self) {
+        if let Some(missing) = &mut self.missing {
+            missing.resize(self.values.len(), false);
         }
     }
 
-    /// Takes away the cells appended since `mark`.
-    pub(crate) fn rollback(&mut self, mark: Mark) {
-        self.values.truncate(mark.rows);
-        match &mut self.missing {
-            Some(missing) if mark.marked_missing => missing.truncate(mark.rows),
-            _ => self.missing = None,
-        }
+    /// Marks the cell of `row` missing (its value is NaN).
+    pub(crate) fn mark_missing(&mut self, row: usize) {
+        let rows = self.values.len();
+        self.missing.get_or_insert_with(|| vec![false; rows])[row] = true;
     }
 
     /// Appends a numeric column's cells: read from polars' buffers when none
@@ -391,24 +379,19 @@ mod tests {
     }
 
     #[test]
-    fn a_column_rolled_back_is_as_it_was() {
-        let full = || Numbers::collect([Some(1.0), Some(2.0)].into_iter());
-        let gaps = || Numbers::collect([None, Some(4.0)].into_iter());
-        let mut marked = gaps();
-        let mark = marked.mark();
-        marked.push(Some(5.0));
-        marked.push(None);
-        marked.rollback(mark);
-        assert_eq!([marked.get(0), marked.get(1)], [None, Some(4.0)]);
-        assert_eq!(
-            (marked.values.len(), marked.missing.map(|m| m.len())),
-            (2, Some(2))
-        );
-        let mut unmarked = full();
-        let mark = unmarked.mark();
-        unmarked.push(None);
-        unmarked.rollback(mark);
-        assert_eq!((unmarked.values.len(), unmarked.missing), (2, None));
+    fn cells_marked_missing_later_are_missing_and_only_they() {
+        let mut column = Numbers::collect([Some(1.0), Some(2.0)].into_iter());
+        column.values.extend([3.0, f64::NAN]);
+        column.extend_marks();
+        assert!(column.missing.is_none());
+        column.mark_missing(3);
+        let cells = |c: &Numbers| (0..c.values.len()).map(|r| c.get(r)).collect::<Vec<_>>();
+        assert_eq!(cells(&column), [Some(1.0), Some(2.0), Some(3.0), None]);
+        column.values.extend([5.0, f64::NAN]);
+        column.extend_marks();
+        column.mark_missing(5);
+        assert_eq!(cells(&column)[3..], [None, Some(5.0), None]);
+        assert_eq!(column.missing.map(|m| m.len()), Some(6));
     }
 
     #[test]

@@ -48,11 +48,14 @@ impl PlainLayout {
     }
 }
 
+/// Rows of this many bytes or more are parsed in two halves at once.
+const SPLIT_FROM: usize = 1 << 16;
+
 /// Parses `rows`, whole lines holding `count` rows (none blank, each with at
 /// least the layout's fields), appending each used field to its column of
-/// `columns`. Gives `false`, the columns as they were, should any used field
-/// not be a plain number or an empty field (missing), or the rows not be as
-/// said: polars is then to parse them.
+/// `columns` (all as long as each other). Gives `false`, the columns as they
+/// were, should any used field not be a plain number or an empty field
+/// (missing), or the rows not be as said: polars is then to parse them.
 pub(crate) fn parse(
     rows: &[u8],
     count: usize,
@@ -63,26 +66,82 @@ pub(crate) fn parse(
     if memchr::memchr(b'"', rows).is_some() {
         return false;
     }
-    let marks: Vec<_> = columns.iter().map(|c| c.mark()).collect();
-    for column in columns.iter_mut() {
-        column.values.reserve(count);
+    let before = columns.first().map_or(0, |c| c.values.len());
+    if columns.iter().any(|c| c.values.len() != before) {
+        return false;
     }
-    let parsed = parse_rows(rows, layout, columns);
-    if parsed != Some(count) {
-        for (column, mark) in columns.iter_mut().zip(marks) {
-            column.rollback(mark);
+    // Each half writes its own rows' slots, so that neither waits for the
+    // other and nothing is copied after.
+    let middle = match rows.len() {
+        0..SPLIT_FROM => None,
+        len => memchr::memchr(b'\n', &rows[len / 2..]).map(|i| len / 2 + i + 1),
+    };
+    let (first, second) = rows.split_at(middle.unwrap_or(rows.len()));
+    let first_count = match second {
+        [] => count,
+        _ => memchr::memchr_iter(b'\n', first).count().min(count),
+    };
+    for column in columns.iter_mut() {
+        column.values.resize(before + count, f64::NAN);
+    }
+    let (mut firsts, mut seconds): (Vec<_>, Vec<_>) = columns
+        .iter_mut()
+        .map(|c| c.values[before..].split_at_mut(first_count))
+        .unzip();
+    let (first, second) = match second {
+        [] => (
+            parse_rows(first, layout, &mut firsts),
+            Some(Parsed::default()),
+        ),
+        _ => rayon::join(
+            || parse_rows(first, layout, &mut firsts),
+            || parse_rows(second, layout, &mut seconds),
+        ),
+    };
+    let parsed = match (first, second) {
+        (Some(first), Some(second))
+            if first.rows == first_count && first_count + second.rows == count =>
+        {
+            Some((first.missing, second.missing))
+        }
+        _ => None,
+    };
+    let Some((first_missing, second_missing)) = parsed else {
+        for column in columns.iter_mut() {
+            column.values.truncate(before);
         }
         return false;
+    };
+    for column in columns.iter_mut() {
+        column.extend_marks();
+    }
+    let missing = first_missing.into_iter().chain(
+        second_missing
+            .into_iter()
+            .map(|(column, row)| (column, first_count + row)),
+    );
+    for (column, row) in missing {
+        columns[column].mark_missing(before + row);
     }
     true
 }
 
-/// The number of rows parsed; `None` at the first field that is not plain.
-/// The rows are walked field by field, not line by line: where the last used
-/// field ends the row, no line end is searched for.
-fn parse_rows(rows: &[u8], layout: &PlainLayout, columns: &mut [&mut Numbers]) -> Option<usize> {
+/// What [`parse_rows`] found.
+#[derive(Debug, Default)]
+struct Parsed {
+    rows: usize,
+    /// (column, row) of each empty field, the rows counted from the first
+    /// parsed.
+    missing: Vec<(usize, usize)>,
+}
+
+/// Parses `rows` into the slots of `columns`, row by row; `None` at the
+/// first field that is not plain or past the last slot. The rows are walked
+/// field by field, not line by line: where the last used field ends the row,
+/// no line end is searched for.
+fn parse_rows(rows: &[u8], layout: &PlainLayout, columns: &mut [&mut [f64]]) -> Option<Parsed> {
     let delimiter = layout.delimiter;
-    let mut count = 0;
+    let mut parsed = Parsed::default();
     let mut at = 0;
     while at < rows.len() {
         if let b'\n' | b'\r' = rows[at] {
@@ -90,6 +149,7 @@ fn parse_rows(rows: &[u8], layout: &PlainLayout, columns: &mut [&mut Numbers]) -
             // check leaves it out; left to them.
             return None;
         }
+        let row = parsed.rows;
         for (i, field) in layout.fields.iter().enumerate() {
             if i > 0 {
                 // The field before ended at a delimiter.
@@ -103,7 +163,10 @@ fn parse_rows(rows: &[u8], layout: &PlainLayout, columns: &mut [&mut Numbers]) -
                 None => at += memchr::memchr2(delimiter, b'\n', rest).unwrap_or(rest.len()),
                 Some((column, kind)) => {
                     let (cell, len) = number(rest, delimiter, kind)?;
-                    columns[column].push(cell);
+                    *columns[column].get_mut(row)? = cell.unwrap_or(f64::NAN);
+                    if cell.is_none() {
+                        parsed.missing.push((column, row));
+                    }
                     at += len;
                 }
             }
@@ -122,9 +185,9 @@ fn parse_rows(rows: &[u8], layout: &PlainLayout, columns: &mut [&mut Numbers]) -
             }
             Some(_) => return None,
         };
-        count += 1;
+        parsed.rows += 1;
     }
-    Some(count)
+    Some(parsed)
 }
 
 /// The number `text` starts with, up to the delimiter, a line's end or the
@@ -203,6 +266,7 @@ fn number(text: &[u8], delimiter: u8, kind: NumberKind) -> Option<(Option<f64>, 
 /// end. The callers keep the value only when it has at most 19 digits, which
 /// fit a `u64`; past that it wraps, unused. Eight bytes are looked at
 /// together: a field's digits then cost no branch each.
+#[inline(always)]
 fn digits(text: &[u8], from: usize, mut value: u64) -> (u64, usize) {
     const POWERS: [u64; 9] = [
         1,
@@ -228,6 +292,7 @@ fn digits(text: &[u8], from: usize, mut value: u64) -> (u64, usize) {
 
 /// The eight bytes of `text` from `at`, the first the lowest; past its end,
 /// zeros (which are not digits).
+#[inline(always)]
 fn eight_bytes(text: &[u8], at: usize) -> u64 {
     match text.get(at..at + 8) {
         Some(bytes) => u64::from_le_bytes(bytes.try_into().expect("eight bytes")),
@@ -242,6 +307,7 @@ fn eight_bytes(text: &[u8], at: usize) -> u64 {
 
 /// How many of `word`'s bytes, from the first (lowest), are ASCII digits,
 /// and the number they write.
+#[inline(always)]
 fn leading_digits(word: u64) -> (usize, u64) {
     const EACH: u64 = 0x0101_0101_0101_0101;
     // A digit is a byte 0x30..=0x39: its high half is 3, and still 3 once 6
@@ -460,5 +526,55 @@ mod tests {
             (1_234_567_890_123_456_789, 19)
         );
         assert_eq!(digits(b"12.5", 3, 12), (125, 4));
+    }
+
+    #[test]
+    fn rows_parsed_in_two_halves_land_in_order_or_not_at_all() {
+        let layout =
+            PlainLayout::new(b',', &[(0, NumberKind::Integer), (1, NumberKind::Decimal)]).unwrap();
+        let rows = 20_000;
+        let text = |bad: Option<usize>| {
+            let mut text = String::new();
+            for r in 0..rows {
+                match (r, bad) {
+                    (r, Some(b)) if r == b => text.push_str("1,x\n"),
+                    (15_000, _) => text.push_str("15000,\n"),
+                    (r, _) => text.push_str(&format!("{r},{r}.5\n")),
+                }
+            }
+            text
+        };
+        let good = text(None);
+        assert!(good.len() >= 2 * SPLIT_FROM);
+        let (mut t, mut x) = (Numbers::default(), Numbers::default());
+        t.push(Some(-1.0));
+        x.push(Some(-1.5));
+        assert!(parse(good.as_bytes(), rows, &layout, &mut [&mut t, &mut x]));
+        assert_eq!(t.values.len(), rows + 1);
+        assert!((0..rows).all(|r| t.get(r + 1) == Some(r as f64)));
+        let missing: Vec<usize> = (0..=rows).filter(|&r| x.get(r).is_none()).collect();
+        assert_eq!(missing, [15_001]);
+        assert_eq!((x.get(0), x.get(15_000)), (Some(-1.5), Some(14_999.5)));
+        for bad in [3, rows - 3] {
+            let (mut t, mut x) = (Numbers::default(), Numbers::default());
+            assert!(!parse(
+                text(Some(bad)).as_bytes(),
+                rows,
+                &layout,
+                &mut [&mut t, &mut x]
+            ));
+            assert_eq!((t.values.len(), x.values.len(), x.missing), (0, 0, None));
+        }
+        // More rows, or fewer, than said.
+        for said in [rows - 1, rows + 1] {
+            let (mut t, mut x) = (Numbers::default(), Numbers::default());
+            assert!(!parse(
+                good.as_bytes(),
+                said,
+                &layout,
+                &mut [&mut t, &mut x]
+            ));
+            assert_eq!((t.values.len(), x.values.len()), (0, 0));
+        }
     }
 }
