@@ -291,15 +291,18 @@ mod tests {
 
     #[test]
     fn a_bad_row_comes_before_the_callers_error() {
+        let failing = |text: &[u8]| {
+            for_each_piece(
+                "t.csv",
+                TextSource::Bytes(text),
+                b',',
+                &AtomicBool::new(true),
+                |_| Err("mine"),
+            )
+        };
         let mut text = long_text(150_000);
         text.extend_from_slice(b"7,\"open\n");
-        let stopped = for_each_piece(
-            "t.csv",
-            TextSource::Bytes(&text),
-            b',',
-            &AtomicBool::new(true),
-            |_| Err("mine"),
-        );
+        let stopped = failing(&text);
         assert!(
             matches!(
                 stopped,
@@ -310,14 +313,7 @@ mod tests {
             ),
             "{stopped:?}"
         );
-        let text = long_text(150_000);
-        let stopped = for_each_piece(
-            "t.csv",
-            TextSource::Bytes(&text),
-            b',',
-            &AtomicBool::new(true),
-            |_| Err("mine"),
-        );
+        let stopped = failing(&long_text(150_000));
         assert!(
             matches!(stopped, Err(Stopped::Caller("mine"))),
             "{stopped:?}"
