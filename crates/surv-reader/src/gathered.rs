@@ -1,7 +1,8 @@
-//! The used columns of a table, gathered from the frames polars parses, one
-//! piece of the file after another: numeric columns as plain numbers (the
-//! frame's own columns let go with each piece), other columns as polars keeps
-//! them, their chunks appended.
+//! The used columns of a table, gathered from the frames polars parses (or,
+//! for pieces of plain numbers, parsed straight into them), one piece of the
+//! file after another: numeric columns as plain numbers (the frame's own
+//! columns let go with each piece), other columns as polars keeps them, their
+//! chunks appended.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -63,11 +64,12 @@ impl Gathered {
     }
 
     /// Reads the columns `names` of delimited text of `format`, piece by
-    /// piece: each piece is parsed by polars, the first with its header and
-    /// the types `typing` says, the others with those types, and its columns
-    /// gathered before the next piece is parsed. A shape error anywhere in
-    /// the text comes first; a piece polars cannot parse with the first
-    /// piece's types stops the read with [`Stopped::Caller`].
+    /// piece: the first piece is parsed by polars, with its header and the
+    /// types `typing` says, and its columns gathered; each later piece is
+    /// parsed with those types, by [`plain_numbers`] when every column is of
+    /// plain numbers and it takes the piece, else by polars. A shape error
+    /// anywhere in the text comes first; a piece polars cannot parse with the
+    /// first piece's types stops the read with [`Stopped::Caller`].
     pub(crate) fn from_text(
         name: &str,
         format: Format,
