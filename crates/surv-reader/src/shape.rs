@@ -240,7 +240,7 @@ fn matches(word: u64, byte: u8) -> u64 {
     !(((differs & LOW_SEVEN) + LOW_SEVEN) | differs | LOW_SEVEN)
 }
 
-/// How many bytes [`matches`] marked in `marks`: a multiplication adds up
+/// How many bytes [`matches()`] marked in `marks`: a multiplication adds up
 /// the bytes (each 0 or 1) into the top one, as fast as a `popcnt`, which
 /// the baseline x86-64 target lacks.
 fn marked(marks: u64) -> usize {
