@@ -283,16 +283,7 @@ impl Numbers {
     }
 
     /// Appends a cell, marking it if missing.
-    #[inline]
     pub(crate) fn push(&mut self, cell: Option<f64>) {
-        match (cell, &self.missing) {
-            // Most columns have no missing cell.
-            (Some(value), None) => self.values.push(value),
-            _ => self.push_marked(cell),
-        }
-    }
-
-    fn push_marked(&mut self, cell: Option<f64>) {
         let row = self.values.len();
         self.values.push(cell.unwrap_or(f64::NAN));
         if cell.is_none() {

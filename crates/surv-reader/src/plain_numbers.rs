@@ -11,6 +11,7 @@
 //! them.
 
 use crate::gathered::Numbers;
+use crate::shape::word_at;
 
 /// How polars typed a used column from the first piece.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +269,8 @@ fn number(text: &[u8], delimiter: u8, kind: NumberKind) -> Option<(Option<f64>, 
 /// The digits of `text` from `from`, accumulated onto `value`, and where they
 /// end. The callers keep the value only when it has at most 19 digits, which
 /// fit a `u64`; past that it wraps, unused. Eight bytes are looked at
-/// together: a field's digits then cost no branch each.
+/// together (past the end of `text`, zeros, which are not digits): a
+/// field's digits then cost no branch each.
 #[inline(always)]
 fn digits(text: &[u8], from: usize, mut value: u64) -> (u64, usize) {
     const POWERS: [u64; 9] = [
@@ -284,26 +286,11 @@ fn digits(text: &[u8], from: usize, mut value: u64) -> (u64, usize) {
     ];
     let mut at = from;
     loop {
-        let (run, digits) = leading_digits(eight_bytes(text, at));
+        let (run, digits) = leading_digits(word_at(text, at, 0));
         value = value.wrapping_mul(POWERS[run]).wrapping_add(digits);
         at += run;
         if run < 8 {
             return (value, at);
-        }
-    }
-}
-
-/// The eight bytes of `text` from `at`, the first the lowest; past its end,
-/// zeros (which are not digits).
-#[inline(always)]
-fn eight_bytes(text: &[u8], at: usize) -> u64 {
-    match text.get(at..at + 8) {
-        Some(bytes) => u64::from_le_bytes(bytes.try_into().expect("eight bytes")),
-        None => {
-            let rest = text.get(at..).unwrap_or_default();
-            let mut padded = [0; 8];
-            padded[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(padded)
         }
     }
 }
@@ -502,7 +489,7 @@ mod tests {
                 .count();
             let want = text[..run].parse::<u64>().unwrap_or(0);
             assert_eq!(
-                leading_digits(eight_bytes(bytes, 0)),
+                leading_digits(word_at(bytes, 0, 0)),
                 (run, want),
                 "{text:?}"
             );

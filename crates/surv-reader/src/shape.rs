@@ -119,17 +119,11 @@ impl<'p> RowCheck<'p> {
         // The delimiters seen in the line so far, and where it starts.
         let mut delimiters = 0;
         let mut start = 0;
-        let whole_words = bytes.len() - bytes.len() % WORD;
-        // The last bytes, padded with a byte that is neither.
-        let mut tail = [if delimiter == 0 { 1 } else { 0 }; WORD];
-        tail[..bytes.len() - whole_words].copy_from_slice(&bytes[whole_words..]);
-        let tail = u64::from_le_bytes(tail);
+        // Past the end, a byte that is neither a delimiter nor a line end.
+        let pad = u8::from(delimiter == 0);
         let mut word_start = 0;
-        while word_start <= whole_words {
-            let word = match bytes.get(word_start..word_start + WORD) {
-                Some(word) => u64::from_le_bytes(word.try_into().expect("eight bytes")),
-                None => tail,
-            };
+        while word_start < bytes.len() {
+            let word = word_at(bytes, word_start, pad);
             let mut ends = matches(word, b'\n');
             let mut separators = matches(word, delimiter);
             while ends != 0 {
@@ -230,6 +224,21 @@ impl<'p> RowCheck<'p> {
 
 /// The bytes [`RowCheck::unquoted_rows`] looks at together, as a `u64`.
 const WORD: usize = 8;
+
+/// The [`WORD`] bytes of `bytes` from `at` as a `u64`, the first the
+/// lowest; past the end, `pad`.
+#[inline(always)]
+pub(crate) fn word_at(bytes: &[u8], at: usize, pad: u8) -> u64 {
+    match bytes.get(at..at + WORD) {
+        Some(word) => u64::from_le_bytes(word.try_into().expect("eight bytes")),
+        None => {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let mut padded = [pad; WORD];
+            padded[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(padded)
+        }
+    }
+}
 
 /// The bytes of `word` equal to `byte`: the top bit of each such byte set,
 /// every other bit clear. Exact (no carry runs from one byte to the next).
