@@ -57,7 +57,7 @@ impl CoxData {
         if p == 0 {
             return Err(SurvivalError::NoCovariates);
         }
-        for (j, column) in columns.iter().enumerate() {
+        for column in columns {
             if column.len() != n {
                 return Err(SurvivalError::LengthMismatch {
                     column: "covariate",
@@ -65,23 +65,10 @@ impl CoxData {
                     found: column.len(),
                 });
             }
-            if let Some(i) = column.iter().position(|v| !v.is_finite()) {
-                return Err(SurvivalError::InvalidCovariate {
-                    covariate: j,
-                    index: i,
-                    value: column[i],
-                });
-            }
-        }
-        if let Some(i) = data
-            .weights()
-            .and_then(|w| w.iter().position(|&v| v <= 0.0))
-        {
-            return Err(SurvivalError::ZeroWeight { index: i });
         }
 
-        // The means need no order: on large data they are summed on a
-        // second thread while the rows are sorted.
+        // The means need no order: on large data they are summed (and the
+        // covariates checked) on a second thread while the rows are sorted.
         let (means, (starts, keyed, keys, entry_start)) = if n >= PARALLEL {
             std::thread::scope(|scope| {
                 let means = scope.spawn(|| column_means(columns));
@@ -95,6 +82,13 @@ impl CoxData {
         } else {
             (column_means(columns), sort_rows(data))
         };
+        let means = means?;
+        if let Some(i) = data
+            .weights()
+            .and_then(|w| w.iter().position(|&v| v <= 0.0))
+        {
+            return Err(SurvivalError::ZeroWeight { index: i });
+        }
         // Each input row is written once to its sorted place: the columns are
         // read in order, and scattered writes are cheaper than scattered reads.
         // On large data two threads each write the rows of one half of the
@@ -195,15 +189,28 @@ const PARALLEL: usize = 50_000;
 /// Each covariate's mean, by which it is centred for numerical stability;
 /// 0 (as R does) for columns holding only -1, 0 and 1, such as indicators:
 /// the likelihood is the same either way, but its rounding is not, and
-/// matching R's matters where the information is nearly singular.
-fn column_means(columns: &[&[f64]]) -> Vec<f64> {
+/// matching R's matters where the information is nearly singular. The first
+/// column holding a value that is not finite is an error, at its first such
+/// row: a sum that stays finite proves there is none, so the rows are searched
+/// only when it does not.
+fn column_means(columns: &[&[f64]]) -> Result<Vec<f64>, SurvivalError> {
     columns
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(j, c)| {
             let (sum, indicator) = c.iter().fold((0.0, true), |(sum, indicator), &v| {
                 (sum + v, indicator && (v == 0.0 || v == 1.0 || v == -1.0))
             });
-            if indicator { 0.0 } else { sum / c.len() as f64 }
+            if !f64::is_finite(sum)
+                && let Some(i) = c.iter().position(|v| !v.is_finite())
+            {
+                return Err(SurvivalError::InvalidCovariate {
+                    covariate: j,
+                    index: i,
+                    value: c[i],
+                });
+            }
+            Ok(if indicator { 0.0 } else { sum / c.len() as f64 })
         })
         .collect()
 }
@@ -269,6 +276,40 @@ fn sort_rows(data: &SurvivalData) -> SortedRows {
 mod tests {
     use super::*;
 
+    /// A value that is not finite is reported at its column and first row,
+    /// the first such column first, on both sides of [`PARALLEL`]; finite
+    /// values whose sum overflows are not an error of the input.
+    #[test]
+    fn covariates_that_are_not_finite_are_named_at_their_first_row() {
+        for n in [10, PARALLEL + 3] {
+            let time: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
+            let event = vec![true; n];
+            let data = SurvivalData::new(&time, &event).unwrap();
+            let fine = vec![0.5; n];
+            let mut nan = fine.clone();
+            nan[n - 2] = f64::NAN;
+            nan[n - 1] = 1.0;
+            let mut infinities = fine.clone();
+            (infinities[1], infinities[n - 1]) = (f64::INFINITY, f64::NEG_INFINITY);
+            let error = CoxData::new(&data, &[&fine, &nan, &infinities]).unwrap_err();
+            assert!(
+                matches!(error, SurvivalError::InvalidCovariate { covariate: 1, index, value }
+                    if index == n - 2 && value.is_nan()),
+                "{error:?}"
+            );
+            assert_eq!(
+                CoxData::new(&data, &[&fine, &infinities]).unwrap_err(),
+                SurvivalError::InvalidCovariate {
+                    covariate: 1,
+                    index: 1,
+                    value: f64::INFINITY
+                }
+            );
+            let huge = vec![f64::MAX; n];
+            assert!(CoxData::new(&data, &[&huge]).is_ok());
+        }
+    }
+
     /// Above [`PARALLEL`] rows the means are summed and the two halves of the
     /// layout written on two threads: every input row must land once, with
     /// its time, event, stratum and centred covariates, in time order.
@@ -292,7 +333,7 @@ mod tests {
             .unwrap();
         let columns: [&[f64]; 2] = [&x0, &x1];
         let layout = CoxData::new(&data, &columns).unwrap();
-        let means = column_means(&columns);
+        let means = column_means(&columns).unwrap();
         assert_eq!(means[1], 0.0, "an indicator is not centred");
         let key =
             |s: u32, t: f64, e: bool, a: f64, b: f64| (s, t.to_bits(), e, a.to_bits(), b.to_bits());
