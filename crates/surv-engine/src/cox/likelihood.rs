@@ -158,8 +158,12 @@ fn walk(
 ) {
     let p = data.p;
     let sum_run = accumulator(p);
-    risk_scores(data, beta, work, parallel);
-    let records = parallel.then(|| run_records(data, work));
+    let records = if parallel {
+        Some(run_records(data, beta, work))
+    } else {
+        risk_scores(data, beta, 0, &mut work.eta, &mut work.risk);
+        None
+    };
     let width = record_width(p);
     let mut set = RiskSet {
         s0: 0.0,
@@ -225,7 +229,8 @@ fn walk(
                 score.iter_mut().for_each(|v| *v = 0.0);
                 sum_run(
                     data,
-                    work,
+                    &work.risk[start..end],
+                    &work.eta[start..end],
                     start..end,
                     Moments {
                         s0: &mut set.s0,
@@ -327,7 +332,8 @@ impl RunTotals {
 /// How a tie run's rows are summed: [`accumulate`] for some number of covariates.
 type Accumulate = fn(
     &CoxData,
-    &Workspace,
+    &[f64],
+    &[f64],
     std::ops::Range<usize>,
     Moments<'_>,
     Moments<'_>,
@@ -350,12 +356,14 @@ fn accumulator(p: usize) -> Accumulate {
     }
 }
 
-/// Adds the sorted rows `rows` (one tie run): each censored row's moments to
-/// `censored`, each dying row's to `dying` and its w·x to `score`. For `P`
-/// covariates, or for any number when `P` is 0.
+/// Adds the sorted rows `rows` (one tie run), whose risk scores and η are
+/// `risk` and `eta`: each censored row's moments to `censored`, each dying
+/// row's to `dying` and its w·x to `score`. For `P` covariates, or for any
+/// number when `P` is 0.
 fn accumulate<const P: usize>(
     data: &CoxData,
-    work: &Workspace,
+    risk: &[f64],
+    eta: &[f64],
     rows: std::ops::Range<usize>,
     censored: Moments<'_>,
     dying: Moments<'_>,
@@ -372,11 +380,7 @@ fn accumulate<const P: usize>(
         loglik: 0.0,
     };
     let x = &data.x[rows.start * p..rows.end * p];
-    let (risk, eta, event) = (
-        &work.risk[rows.clone()],
-        &work.eta[rows.clone()],
-        &data.event[rows.clone()],
-    );
+    let event = &data.event[rows.clone()];
     // Each row's outer product goes to one sum only: the dying ones to theirs,
     // which join the risk set after the time's steps; the censored ones
     // straight in.
@@ -406,50 +410,45 @@ fn record_width(p: usize) -> usize {
     2 * (1 + p + p * p) + p + 3
 }
 
-/// η = xβ and the risk score w·exp(η) of every sorted row, into `work`.
-fn risk_scores(data: &CoxData, beta: &[f64], work: &mut Workspace, parallel: bool) {
+/// η = xβ and the risk score w·exp(η) of the sorted rows from `first` on,
+/// as many as `eta` and `risk` hold.
+fn risk_scores(data: &CoxData, beta: &[f64], first: usize, eta: &mut [f64], risk: &mut [f64]) {
     let p = data.p;
+    let rows = first..first + eta.len();
     if beta.iter().all(|&b| b == 0.0) {
         // Newton's first point: every η is 0 and exp(0) = 1 exactly, so the
         // risk scores are the weights, without a million exponentials.
-        work.eta.fill(0.0);
+        eta.fill(0.0);
         match &data.weight {
-            Some(weight) => work.risk.copy_from_slice(weight),
-            None => work.risk.fill(1.0),
+            Some(weight) => risk.copy_from_slice(&weight[rows]),
+            None => risk.fill(1.0),
         }
         return;
     }
-    let fill = |first: usize, eta: &mut [f64], risk: &mut [f64]| {
-        let rows = data.x[first * p..].chunks_exact(p);
-        for (i, ((row, eta), risk)) in rows.zip(eta).zip(risk).enumerate() {
-            *eta = row.iter().zip(beta).map(|(x, b)| x * b).sum();
-            *risk = eta.exp() * data.weight_of(first + i);
-        }
-    };
-    if parallel {
-        let mid = data.n() / 2;
-        let (eta_low, eta_high) = work.eta.split_at_mut(mid);
-        let (risk_low, risk_high) = work.risk.split_at_mut(mid);
-        std::thread::scope(|scope| {
-            scope.spawn(|| fill(mid, eta_high, risk_high));
-            fill(0, eta_low, risk_low);
-        });
-    } else {
-        fill(0, &mut work.eta, &mut work.risk);
+    let x = data.x[rows.start * p..rows.end * p].chunks_exact(p);
+    for (i, ((row, eta), risk)) in x.zip(eta).zip(risk).enumerate() {
+        *eta = row.iter().zip(beta).map(|(x, b)| x * b).sum();
+        *risk = eta.exp() * data.weight_of(first + i);
     }
 }
 
-/// Each tie run's record, the runs split between two threads.
-fn run_records(data: &CoxData, work: &Workspace) -> Vec<f64> {
+/// Each tie run's record, the runs split between two threads; each run's η
+/// and risk scores are computed into `work` just before its rows are summed,
+/// so that the covariates are read once.
+fn run_records(data: &CoxData, beta: &[f64], work: &mut Workspace) -> Vec<f64> {
     let p = data.p;
     let width = record_width(p);
     let m = 1 + p + p * p;
     let runs = data.tie_runs.len() - 1;
     let mut records = vec![0.0; runs * width];
     let sum_run = accumulator(p);
-    let fill = |first_run: usize, records: &mut [f64]| {
+    let fill = |first_run: usize, records: &mut [f64], eta: &mut [f64], risk: &mut [f64]| {
+        let first_row = data.tie_runs[first_run];
         for (k, record) in records.chunks_exact_mut(width).enumerate() {
             let rows = data.tie_runs[first_run + k]..data.tie_runs[first_run + k + 1];
+            let local = rows.start - first_row..rows.end - first_row;
+            let (eta, risk) = (&mut eta[local.clone()], &mut risk[local]);
+            risk_scores(data, beta, rows.start, eta, risk);
             let (censored, rest) = record.split_at_mut(m);
             let (dying, rest) = rest.split_at_mut(m);
             let (score, totals) = rest.split_at_mut(p);
@@ -459,7 +458,8 @@ fn run_records(data: &CoxData, work: &Workspace) -> Vec<f64> {
             let (d1, d2) = d.split_at_mut(p);
             sum_run(
                 data,
-                work,
+                risk,
+                eta,
                 rows,
                 Moments {
                     s0: &mut c0[0],
@@ -476,11 +476,16 @@ fn run_records(data: &CoxData, work: &Workspace) -> Vec<f64> {
             .write(totals);
         }
     };
-    let mid = runs / 2;
+    // Split where the rows, not the runs, are halved: the runs near the
+    // start of follow-up hold most rows.
+    let mid = data.tie_runs[..runs].partition_point(|&start| start < data.n() / 2);
     let (low, high) = records.split_at_mut(mid * width);
+    let mid_row = data.tie_runs[mid];
+    let (eta_low, eta_high) = work.eta.split_at_mut(mid_row);
+    let (risk_low, risk_high) = work.risk.split_at_mut(mid_row);
     std::thread::scope(|scope| {
-        scope.spawn(|| fill(mid, high));
-        fill(0, low);
+        scope.spawn(|| fill(mid, high, eta_high, risk_high));
+        fill(0, low, eta_low, risk_low);
     });
     records
 }
