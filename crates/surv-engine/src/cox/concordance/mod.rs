@@ -6,17 +6,18 @@
 //! still under observation later (or was censored at the same time); it is
 //! concordant when the earlier member has the higher risk score. Pairs tied on
 //! the score count one half; pairs of events at the same time are left out.
-//! Pairs form only within a stratum. O(n log n), one sort of the scores and
-//! two walks with Fenwick trees, whichever way keeps the trees small: in score
-//! order with trees over the tie runs when the distinct times are few (whole
+//! Pairs form only within a stratum. O(n log n), the scores put in order and
+//! walked with Fenwick trees, whichever way keeps the trees small: in score
+//! order with a tree over the tie runs when the distinct times are few (whole
 //! days; `by_score`), else in time order with trees over the scores' ranks.
-//! Weights, clusters and entry times take the walk of `general`.
+//! Weights, clusters and entry times take the walk of `general`. The
+//! variance is summed from each subject's partners, as Σa², Σab and Σb²
+//! ([`SubjectSums`]), the same sums a site sends for pooling.
 
 mod by_score;
 mod general;
 
 use super::data::CoxData;
-use crate::column::Column;
 use crate::order::radix::{self, Pair};
 
 /// The concordance statistic with its pair counts.
@@ -101,38 +102,49 @@ impl Fenwick {
     }
 }
 
-/// The pair counts of one walk, and each subject's own counts.
+/// The pair counts of one walk, and the sums over subjects from which the
+/// jackknife variance follows.
 struct Walk {
     conc: f64,
     disc: f64,
     tx: f64,
     ty: f64,
     txy: f64,
-    /// Per subject (in any order): its partners as [concordant, discordant,
-    /// tied].
-    own: Own,
+    sums: SubjectSums,
 }
 
-/// Each subject's partners, as a walk leaves them.
-enum Own {
-    /// One count per subject.
-    Rows(Vec<[f64; 3]>),
-    /// Two parts per subject (the event's side and the subject's side), to be
-    /// added: summed as they are read rather than into one more array.
-    Sides(Column<[u32; 3]>, Column<[u32; 3]>),
+/// With a = concordant − discordant and b = concordant + discordant + tied,
+/// a subject's partners: Σa², Σab and Σb² over subjects.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct SubjectSums {
+    aa: f64,
+    ab: f64,
+    bb: f64,
 }
 
-impl Own {
-    /// Calls `f` with each subject's [concordant, discordant, tied].
-    fn for_each(&self, mut f: impl FnMut([f64; 3])) {
-        match self {
-            Own::Rows(rows) => rows.iter().for_each(|&own| f(own)),
-            Own::Sides(first, second) => {
-                for (a, b) in first.iter().zip(second) {
-                    f([0, 1, 2].map(|k| f64::from(a[k]) + f64::from(b[k])));
-                }
-            }
+impl SubjectSums {
+    /// The sums of subjects whose partners are `own` ([concordant,
+    /// discordant, tied] each).
+    fn of(own: &[[f64; 3]]) -> SubjectSums {
+        let mut sums = SubjectSums::default();
+        for &[c, d, t] in own {
+            let (a, b) = (c - d, c + d + t);
+            sums.aa += a * a;
+            sums.ab += a * b;
+            sums.bb += b * b;
         }
+        sums
+    }
+
+    /// The infinitesimal-jackknife variance: each subject's dfbeta is
+    /// (a − τ·b) / total, with τ = (concordant − discordant) / total, so
+    /// Σ dfbeta² = (Σa² − 2τ Σab + τ² Σb²) / total². R's variance is a
+    /// quarter of it (that of the concordance, not of τ).
+    fn variance(&self, conc: f64, disc: f64, tx: f64) -> f64 {
+        let total = conc + disc + tx;
+        let tau = (conc - disc) / total;
+        let sum = self.aa - 2.0 * tau * self.ab + tau * tau * self.bb;
+        (sum / (total * total) / 4.0).max(0.0)
     }
 }
 
@@ -153,17 +165,9 @@ fn from_walk(walk: Walk) -> Concordance {
         tx,
         ty,
         txy,
-        own,
+        sums,
     } = walk;
-    let total = conc + disc + tx;
-    let tau = (conc - disc) / total;
-    let mut sum = 0.0;
-    own.for_each(|[c, d, t]| {
-        let dfbeta = (c - d) / total - tau * (c + d + t) / total;
-        sum += dfbeta * dfbeta;
-    });
-    let variance = sum / 4.0;
-    finish(conc, disc, tx, ty, txy, variance)
+    finish(conc, disc, tx, ty, txy, sums.variance(conc, disc, tx))
 }
 
 /// What a site sends so that the concordance of several sites (strata) can be
@@ -207,17 +211,18 @@ impl ConcordanceSums {
             t.sum_ab += p.sum_ab;
             t.sum_bb += p.sum_bb;
         }
-        let total = t.concordant + t.discordant + t.tied_x;
-        let tau = (t.concordant - t.discordant) / total;
-        let variance =
-            (t.sum_aa - 2.0 * tau * t.sum_ab + tau * tau * t.sum_bb) / (total * total) / 4.0;
+        let sums = SubjectSums {
+            aa: t.sum_aa,
+            ab: t.sum_ab,
+            bb: t.sum_bb,
+        };
         finish(
             t.concordant,
             t.discordant,
             t.tied_x,
             t.tied_y,
             t.tied_xy,
-            variance.max(0.0),
+            sums.variance(t.concordant, t.discordant, t.tied_x),
         )
     }
 }
@@ -225,22 +230,16 @@ impl ConcordanceSums {
 /// A site's [`ConcordanceSums`].
 pub(crate) fn concordance_sums(data: &CoxData, eta: &[f64]) -> ConcordanceSums {
     let w = walk(data, eta);
-    let mut sums = ConcordanceSums {
+    ConcordanceSums {
         concordant: w.conc,
         discordant: w.disc,
         tied_x: w.tx,
         tied_y: w.ty,
         tied_xy: w.txy,
-        ..ConcordanceSums::default()
-    };
-    w.own.for_each(|[c, d, t]| {
-        let a = c - d;
-        let b = c + d + t;
-        sums.sum_aa += a * a;
-        sums.sum_ab += a * b;
-        sums.sum_bb += b * b;
-    });
-    sums
+        sum_aa: w.sums.aa,
+        sum_ab: w.sums.ab,
+        sum_bb: w.sums.bb,
+    }
 }
 
 fn finish(conc: f64, disc: f64, tx: f64, ty: f64, txy: f64, variance: f64) -> Concordance {
@@ -308,10 +307,8 @@ const SCORE_ORDER_RUNS: usize = 1 << 16;
 /// Rows from which two threads pay for themselves.
 const PARALLEL: usize = 50_000;
 
-/// The two halves of the count are independent walks over the same order,
-/// each with its own tree: the subjects later than each event (from the
-/// event's side) and the events earlier than each subject (from the later
-/// subject's side). On a large stratum they run on two threads.
+/// The pair counts of plain data, by the walk that suits its number of
+/// distinct times.
 fn walk(data: &CoxData, eta: &[f64]) -> Walk {
     if data.tie_runs.len() - 1 <= SCORE_ORDER_RUNS {
         return by_score::pair_counts(data, eta);
@@ -319,7 +316,11 @@ fn walk(data: &CoxData, eta: &[f64]) -> Walk {
     time_order(data, eta)
 }
 
-/// The walk in time order, with trees over the scores' ranks.
+/// The walk in time order, with trees over the scores' ranks: two
+/// independent walks over the same order, each with its own tree, the
+/// subjects later than each event (from the event's side) and the events
+/// earlier than each subject (from the later subject's side). On large data
+/// they run on two threads.
 fn time_order(data: &CoxData, eta: &[f64]) -> Walk {
     let (rank, m) = score_ranks(eta);
     let (walk, earlier) = if data.n() >= PARALLEL {
@@ -350,7 +351,7 @@ fn time_order(data: &CoxData, eta: &[f64]) -> Walk {
         tx,
         ty,
         txy,
-        own: Own::Rows(own),
+        sums: SubjectSums::of(&own),
     }
 }
 
@@ -516,6 +517,45 @@ mod tests {
             .and_then(|d| d.with_strata(&strata))
             .unwrap();
         CoxData::new(&data, &[&x]).unwrap()
+    }
+
+    /// Scores the buckets of the walk in score order cannot spread: all equal,
+    /// two values a rounding apart, a spread beyond `f64`, one far outlier
+    /// (nearly all rows in one bucket). The counts are those of the weighted
+    /// walk, on one thread and on two.
+    #[test]
+    fn the_walk_in_score_order_takes_any_spread_of_scores() {
+        for n in [997, 2 * PARALLEL + 17] {
+            let cox = cohort(n, 300, 1000);
+            let next_up = f64::from_bits(1.0f64.to_bits() + 1);
+            let spreads: [Box<dyn Fn(usize) -> f64>; 4] = [
+                Box::new(|_| 0.25),
+                Box::new(|i| if i % 3 == 0 { 1.0 } else { next_up }),
+                Box::new(|i| match i % 3 {
+                    0 => -1e308,
+                    1 => 1e308,
+                    _ => (i % 11) as f64,
+                }),
+                Box::new(|i| if i == n / 2 { 1e12 } else { (i % 101) as f64 }),
+            ];
+            for spread in &spreads {
+                let eta: Vec<f64> = (0..n).map(spread).collect();
+                let fast = from_walk(by_score::pair_counts(&cox, &eta));
+                let weighted = general::concordance(&cox, &eta);
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
+                for (a, b) in [
+                    (fast.concordant, weighted.concordant),
+                    (fast.discordant, weighted.discordant),
+                    (fast.tied_x, weighted.tied_x),
+                    (fast.tied_y, weighted.tied_y),
+                    (fast.tied_xy, weighted.tied_xy),
+                    (fast.value.unwrap(), weighted.value.unwrap()),
+                    (fast.std_err.unwrap(), weighted.std_err.unwrap()),
+                ] {
+                    assert!(close(a, b), "n {n}, eta[..3] {:?}: {a} vs {b}", &eta[..3]);
+                }
+            }
+        }
     }
 
     /// The walk in score order, the walk in time order and the weighted walk
