@@ -69,7 +69,18 @@ impl CoxData {
 
         // The means need no order: on large data they are summed (and the
         // covariates checked) on a second thread while the rows are sorted.
-        let (means, (starts, keyed, keys, entry_start)) = if n >= PARALLEL {
+        let (
+            means,
+            (
+                starts,
+                Sorted {
+                    rows: sorted,
+                    keys,
+                    destination,
+                },
+                entry_start,
+            ),
+        ) = if n >= PARALLEL {
             std::thread::scope(|scope| {
                 let means = scope.spawn(|| column_means(columns));
                 let sorted = sort_rows(data);
@@ -93,10 +104,6 @@ impl CoxData {
         // read in order, and scattered writes are cheaper than scattered reads.
         // On large data two threads each write the rows of one half of the
         // layout (each reads every input row, and skips the other half's).
-        let mut destination = vec![0u32; n];
-        for (r, pair) in keyed.iter().enumerate() {
-            destination[pair.row as usize] = r as u32;
-        }
         let mut x = Column::zeroed(n * p);
         let scatter = |rows: std::ops::Range<usize>, x: &mut [f64]| {
             for (i, &r) in destination.iter().enumerate() {
@@ -133,7 +140,7 @@ impl CoxData {
         tie_runs.push(n);
         let weight = data
             .weights()
-            .map(|w| keyed.iter().map(|pair| w[pair.row as usize]).collect());
+            .map(|w| sorted.iter().map(|&row| w[row as usize]).collect());
         let entry = entry_start.map(|start| {
             let mut by_start: Vec<u32> = (0..n as u32).collect();
             for w in starts.windows(2) {
@@ -143,8 +150,8 @@ impl CoxData {
             Entry { start, by_start }
         });
         let cluster = data.clusters().map(|codes| {
-            let sorted: Vec<u32> = keyed.iter().map(|pair| codes[pair.row as usize]).collect();
-            let (dense, count) = order::dense_strata(&sorted);
+            let codes: Vec<u32> = sorted.iter().map(|&row| codes[row as usize]).collect();
+            let (dense, count) = order::dense_strata(&codes);
             Clusters {
                 code: dense.into_owned(),
                 count,
@@ -216,16 +223,23 @@ fn column_means(columns: &[&[f64]]) -> Result<Vec<f64>, SurvivalError> {
 }
 
 /// The rows sorted by stratum, then by time from the latest back (ties in
-/// row order); each stratum's first row with `n` last, the sorted
-/// (key, row) pairs, the order keys after R's merging of near-tied times,
-/// and the entry times in the sorted order.
-type SortedRows = (Vec<usize>, Column<Pair>, Column<u64>, Option<Vec<f64>>);
+/// row order): each stratum's first row with `n` last, the [`Sorted`] rows
+/// (their keys after R's merging of near-tied times), and the entry times in
+/// the sorted order.
+type SortedRows = (Vec<usize>, Sorted, Option<Vec<f64>>);
+
+/// The rows in their sorted order.
+struct Sorted {
+    /// The input row of each sorted row.
+    rows: Column<u32>,
+    /// The order key of each sorted row.
+    keys: Column<u64>,
+    /// The sorted place of each input row.
+    destination: Vec<u32>,
+}
 
 fn sort_rows(data: &SurvivalData) -> SortedRows {
     let n = data.len();
-    let (times, events) = (data.times(), data.events());
-    // The one sort: rows bucketed by stratum (a counting pass), each bucket
-    // sorted by time from the latest back (ties in row order: the sort is stable).
     let n_strata = data.n_strata();
     let mut starts = vec![0usize; n_strata + 1];
     for i in 0..n {
@@ -234,47 +248,173 @@ fn sort_rows(data: &SurvivalData) -> SortedRows {
     for s in 0..n_strata {
         starts[s + 1] += starts[s];
     }
-    let mut next = starts.clone();
-    let mut keyed: Column<Pair> = Column::zeroed(n);
-    for i in 0..n {
-        let slot = &mut next[data.stratum_of(i)];
-        // Descending time: complement of the ordered bits.
-        keyed[*slot] = Pair::new(!((times[i] + 0.0).to_bits()), i as u32);
-        *slot += 1;
-    }
-    for w in starts.windows(2) {
-        order::radix::sort_pairs(&mut keyed[w[0]..w[1]]);
-    }
+    let mut sorted = match by_counting(data, &starts) {
+        Some(sorted) => sorted,
+        None => by_radix(data, &starts),
+    };
+    let keys = &mut sorted.keys;
     // R's merging of near-tied times, found over all strata at once on the
     // keys in ascending order (each bucket reversed, then back).
-    let mut keys: Column<u64> = Column::from_iter_exact(
-        n,
-        // The time comes back from the sort key (its complement), so only
-        // the events are read in the scattered order.
-        keyed
-            .iter()
-            .map(|pair| order::key(f64::from_bits(!pair.key), events[pair.row as usize])),
-    );
     for w in starts.windows(2) {
         keys[w[0]..w[1]].reverse();
     }
     // Entry times travel in the sorted order.
     let mut entry_start: Option<Vec<f64>> = data
         .entry()
-        .map(|e| keyed.iter().map(|pair| e[pair.row as usize]).collect());
+        .map(|e| sorted.rows.iter().map(|&row| e[row as usize]).collect());
     match entry_start.as_mut() {
-        Some(start) => order::merge_near_ties_with_entries(&mut keys, &starts, start),
-        None => order::merge_near_ties(&mut keys, &starts),
+        Some(start) => order::merge_near_ties_with_entries(keys, &starts, start),
+        None => order::merge_near_ties(keys, &starts),
     }
     for w in starts.windows(2) {
         keys[w[0]..w[1]].reverse();
     }
-    (starts, keyed, keys, entry_start)
+    (starts, sorted, entry_start)
+}
+
+/// A time's sort key from the latest back: the complement of its bits
+/// (`+ 0.0` gives -0.0 the key of 0.0).
+fn descending(time: f64) -> u64 {
+    !((time + 0.0).to_bits())
+}
+
+/// Most (stratum, time) buckets the counting sort keeps (4 MB of counts):
+/// whole days over ten years take 3,651 a stratum.
+const COUNTING_BUCKETS: usize = 1 << 20;
+
+/// The sort by counting, for whole-number times spanning few values (days,
+/// months): a bucket per stratum and time, the latest first, each row written
+/// straight to its place with its order key. `None` for other times.
+fn by_counting(data: &SurvivalData, starts: &[usize]) -> Option<Sorted> {
+    let n = data.len();
+    let (times, events) = (data.times(), data.events());
+    // `as` truncates toward zero (and saturates), so a time survives the
+    // round trip through an integer exactly when it is a whole number.
+    let (least, greatest, whole) = times.iter().fold(
+        (f64::INFINITY, f64::NEG_INFINITY, true),
+        |(least, greatest, whole), &t| {
+            (
+                least.min(t),
+                greatest.max(t),
+                whole && (t as i64) as f64 == t,
+            )
+        },
+    );
+    let span = greatest - least + 1.0;
+    let n_strata = starts.len() - 1;
+    if n == 0 || !whole || span * n_strata as f64 > COUNTING_BUCKETS as f64 {
+        return None;
+    }
+    let span = span as usize;
+    let bucket = |i: usize| data.stratum_of(i) * span + (greatest - times[i]) as usize;
+    let mut next = vec![0u32; n_strata * span + 1];
+    for i in 0..n {
+        next[bucket(i) + 1] += 1;
+    }
+    for b in 1..next.len() {
+        next[b] += next[b - 1];
+    }
+    let mut rows: Column<u32> = Column::zeroed(n);
+    let mut keys: Column<u64> = Column::zeroed(n);
+    let mut destination = vec![0u32; n];
+    for (i, place) in destination.iter_mut().enumerate() {
+        let slot = &mut next[bucket(i)];
+        let at = *slot as usize;
+        *slot += 1;
+        rows[at] = i as u32;
+        keys[at] = order::key(times[i], events[i]);
+        *place = at as u32;
+    }
+    Some(Sorted {
+        rows,
+        keys,
+        destination,
+    })
+}
+
+/// The general sort: rows bucketed by stratum (a counting pass), each bucket
+/// sorted by time from the latest back (ties in row order: the sort is
+/// stable); the input row and the order key of each sorted row.
+fn by_radix(data: &SurvivalData, starts: &[usize]) -> Sorted {
+    let n = data.len();
+    let (times, events) = (data.times(), data.events());
+    let mut next = starts.to_vec();
+    let mut keyed: Column<Pair> = Column::zeroed(n);
+    for i in 0..n {
+        let slot = &mut next[data.stratum_of(i)];
+        keyed[*slot] = Pair::new(descending(times[i]), i as u32);
+        *slot += 1;
+    }
+    for w in starts.windows(2) {
+        order::radix::sort_pairs(&mut keyed[w[0]..w[1]]);
+    }
+    let rows = Column::from_iter_exact(n, keyed.iter().map(|pair| pair.row));
+    let mut destination = vec![0u32; n];
+    for (r, &row) in rows.iter().enumerate() {
+        destination[row as usize] = r as u32;
+    }
+    // The time comes back from the sort key (its complement), so only the
+    // events are read in the scattered order.
+    let keys = Column::from_iter_exact(
+        n,
+        keyed
+            .iter()
+            .map(|pair| order::key(f64::from_bits(!pair.key), events[pair.row as usize])),
+    );
+    Sorted {
+        rows,
+        keys,
+        destination,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The counting sort puts whole-number times (with strata, ties, zero
+    /// of either sign) in the order the general sort gives, with the same
+    /// keys and places, and declines times that are not whole or that span
+    /// too many values.
+    #[test]
+    fn the_counting_sort_agrees_with_the_general_sort() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let n = 5_000;
+        let event: Vec<bool> = (0..n).map(|_| next(10) < 7).collect();
+        let strata: Vec<u32> = (0..n).map(|_| next(4) as u32).collect();
+        let days: Vec<f64> = (0..n).map(|_| (next(3650) + 1) as f64).collect();
+        let zeros: Vec<f64> = (0..n)
+            .map(|i| match i % 3 {
+                0 => 0.0,
+                1 => -0.0,
+                _ => next(40) as f64,
+            })
+            .collect();
+        for time in [&days, &zeros] {
+            let plain = SurvivalData::new(time, &event).unwrap();
+            let stratified = plain.clone().with_strata(&strata).unwrap();
+            for data in [plain, stratified] {
+                let starts = sort_rows(&data).0;
+                let counted = by_counting(&data, &starts).expect("whole days are counted");
+                let general = by_radix(&data, &starts);
+                assert!(counted.rows == general.rows, "rows");
+                assert!(counted.keys == general.keys, "keys");
+                assert_eq!(counted.destination, general.destination);
+            }
+        }
+        let halves: Vec<f64> = days.iter().map(|d| d + 0.5).collect();
+        let centuries: Vec<f64> = days.iter().map(|d| d * 1000.0).collect();
+        for time in [&halves, &centuries] {
+            let data = SurvivalData::new(time, &event).unwrap();
+            assert!(by_counting(&data, &[0, n]).is_none());
+        }
+    }
 
     /// A value that is not finite is reported at its column and first row,
     /// the first such column first, on both sides of [`PARALLEL`]; finite
