@@ -372,19 +372,23 @@ fn by_radix(data: &SurvivalData, starts: &[usize]) -> Sorted {
 mod tests {
     use super::*;
 
+    /// A small deterministic generator (xorshift) of numbers below `m`.
+    fn generator(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        }
+    }
+
     /// The counting sort puts whole-number times (with strata, ties, zero
     /// of either sign) in the order the general sort gives, with the same
     /// keys and places, and declines times that are not whole or that span
     /// too many values.
     #[test]
     fn the_counting_sort_agrees_with_the_general_sort() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut next = generator(0x2545_f491_4f6c_dd1d);
         let n = 5_000;
         let event: Vec<bool> = (0..n).map(|_| next(10) < 7).collect();
         let strata: Vec<u32> = (0..n).map(|_| next(4) as u32).collect();
@@ -456,13 +460,7 @@ mod tests {
     #[test]
     fn the_threaded_layout_holds_every_row_once_in_order() {
         let n = 2 * PARALLEL + 7;
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut next = generator(0x9e37_79b9_7f4a_7c15);
         let time: Vec<f64> = (0..n).map(|_| 1.0 + next(500) as f64).collect();
         let event: Vec<bool> = (0..n).map(|_| next(10) < 7).collect();
         let strata: Vec<u32> = (0..n).map(|_| next(3) as u32).collect();

@@ -519,6 +519,23 @@ mod tests {
         CoxData::new(&data, &[&x]).unwrap()
     }
 
+    /// A fast walk's counts, concordance and standard error are the weighted
+    /// walk's, to rounding.
+    fn assert_same_counts(fast: Concordance, weighted: Concordance, case: &str) {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
+        for (a, b) in [
+            (fast.concordant, weighted.concordant),
+            (fast.discordant, weighted.discordant),
+            (fast.tied_x, weighted.tied_x),
+            (fast.tied_y, weighted.tied_y),
+            (fast.tied_xy, weighted.tied_xy),
+            (fast.value.unwrap(), weighted.value.unwrap()),
+            (fast.std_err.unwrap(), weighted.std_err.unwrap()),
+        ] {
+            assert!(close(a, b), "{case}: {a} vs {b}");
+        }
+    }
+
     /// Scores the buckets of the walk in score order cannot spread: all equal,
     /// two values a rounding apart, a spread beyond `f64`, one far outlier
     /// (nearly all rows in one bucket). The counts are those of the weighted
@@ -542,18 +559,8 @@ mod tests {
                 let eta: Vec<f64> = (0..n).map(spread).collect();
                 let fast = from_walk(by_score::pair_counts(&cox, &eta));
                 let weighted = general::concordance(&cox, &eta);
-                let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
-                for (a, b) in [
-                    (fast.concordant, weighted.concordant),
-                    (fast.discordant, weighted.discordant),
-                    (fast.tied_x, weighted.tied_x),
-                    (fast.tied_y, weighted.tied_y),
-                    (fast.tied_xy, weighted.tied_xy),
-                    (fast.value.unwrap(), weighted.value.unwrap()),
-                    (fast.std_err.unwrap(), weighted.std_err.unwrap()),
-                ] {
-                    assert!(close(a, b), "n {n}, eta[..3] {:?}: {a} vs {b}", &eta[..3]);
-                }
+                let case = format!("n {n}, eta[..3] {:?}", &eta[..3]);
+                assert_same_counts(fast, weighted, &case);
             }
         }
     }
@@ -576,7 +583,6 @@ mod tests {
             let by_score = from_walk(by_score::pair_counts(&cox, &eta));
             let by_time = from_walk(time_order(&cox, &eta));
             let weighted = general::concordance(&cox, &eta);
-            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
             assert!(by_score.concordant > 0.0 && by_score.discordant > 0.0);
             if levels < 1 << 20 {
                 assert!(by_score.tied_x > 0.0);
@@ -585,20 +591,8 @@ mod tests {
                 assert!(by_score.tied_y > 0.0);
             }
             for fast in [by_score, by_time] {
-                for (a, b) in [
-                    (fast.concordant, weighted.concordant),
-                    (fast.discordant, weighted.discordant),
-                    (fast.tied_x, weighted.tied_x),
-                    (fast.tied_y, weighted.tied_y),
-                    (fast.tied_xy, weighted.tied_xy),
-                    (fast.value.unwrap(), weighted.value.unwrap()),
-                    (fast.std_err.unwrap(), weighted.std_err.unwrap()),
-                ] {
-                    assert!(
-                        close(a, b),
-                        "n {n}, days {days}, levels {levels}: {a} vs {b}"
-                    );
-                }
+                let case = format!("n {n}, days {days}, levels {levels}");
+                assert_same_counts(fast, weighted, &case);
             }
         }
     }
