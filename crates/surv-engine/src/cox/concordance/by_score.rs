@@ -234,11 +234,13 @@ struct Tally {
 
 impl Tally {
     fn subject(&mut self, [c, d, t]: [u32; 3]) {
-        let (c, d, t) = (i64::from(c), i64::from(d), i64::from(t));
+        // Products of two 64-bit numbers, each one widening multiplication:
+        // with 2^32 rows a square would not fit 64 bits.
+        let (c, d, t) = (i128::from(c), i128::from(d), i128::from(t));
         let (a, b) = (c - d, c + d + t);
-        self.aa += i128::from(a * a);
-        self.ab += i128::from(a * b);
-        self.bb += i128::from(b * b);
+        self.aa += a * a;
+        self.ab += a * b;
+        self.bb += b * b;
     }
 
     fn add(&mut self, other: &Tally) {
