@@ -57,8 +57,17 @@ impl CoxData {
         if p == 0 {
             return Err(SurvivalError::NoCovariates);
         }
-        for column in columns {
+        for (k, column) in columns.iter().enumerate() {
             if column.len() != n {
+                // A bad value in an earlier column is named first, as when
+                // each column was checked whole before the next.
+                if let Some(error) = columns[..k]
+                    .iter()
+                    .enumerate()
+                    .find_map(|(j, c)| not_finite(j, c))
+                {
+                    return Err(error);
+                }
                 return Err(SurvivalError::LengthMismatch {
                     column: "covariate",
                     expected: n,
@@ -209,17 +218,23 @@ fn column_means(columns: &[&[f64]]) -> Result<Vec<f64>, SurvivalError> {
                 (sum + v, indicator && (v == 0.0 || v == 1.0 || v == -1.0))
             });
             if !f64::is_finite(sum)
-                && let Some(i) = c.iter().position(|v| !v.is_finite())
+                && let Some(error) = not_finite(j, c)
             {
-                return Err(SurvivalError::InvalidCovariate {
-                    covariate: j,
-                    index: i,
-                    value: c[i],
-                });
+                return Err(error);
             }
             Ok(if indicator { 0.0 } else { sum / c.len() as f64 })
         })
         .collect()
+}
+
+/// The error naming covariate `j`'s first value that is not finite, if any.
+fn not_finite(j: usize, column: &[f64]) -> Option<SurvivalError> {
+    let i = column.iter().position(|v| !v.is_finite())?;
+    Some(SurvivalError::InvalidCovariate {
+        covariate: j,
+        index: i,
+        value: column[i],
+    })
 }
 
 /// The rows sorted by stratum, then by time from the latest back (ties in
@@ -451,6 +466,25 @@ mod tests {
             );
             let huge = vec![f64::MAX; n];
             assert!(CoxData::new(&data, &[&huge]).is_ok());
+            // Before a later column's length, as when each column was
+            // checked whole in turn.
+            let short = vec![0.5; n - 1];
+            let error = CoxData::new(&data, &[&fine, &infinities, &short]).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    SurvivalError::InvalidCovariate {
+                        covariate: 1,
+                        index: 1,
+                        ..
+                    }
+                ),
+                "{error:?}"
+            );
+            assert!(matches!(
+                CoxData::new(&data, &[&fine, &short, &infinities]).unwrap_err(),
+                SurvivalError::LengthMismatch { .. }
+            ));
         }
     }
 
