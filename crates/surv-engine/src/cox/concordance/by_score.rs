@@ -271,10 +271,10 @@ pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
         std::thread::scope(|scope| {
             let upper = scope.spawn(|| {
                 let lower = buckets.file(data, eta, middle..starts.len() - 1, high, &runs);
-                walk(high, &starts[middle..], split, &runs, lower)
+                walk(high, &starts[middle..], &runs, lower)
             });
             let none_below = buckets.file(data, eta, 0..middle, low, &runs);
-            let mut tally = walk(low, &starts[..=middle], 0, &runs, none_below);
+            let mut tally = walk(low, &starts[..=middle], &runs, none_below);
             // A panic on the other thread is a bug; pass it on as it is.
             let upper = upper
                 .join()
@@ -284,7 +284,7 @@ pub(super) fn pair_counts(data: &CoxData, eta: &[f64]) -> super::Walk {
         })
     } else {
         let none_below = buckets.file(data, eta, 0..starts.len() - 1, &mut pairs, &runs);
-        walk(&mut pairs, starts, 0, &runs, none_below)
+        walk(&mut pairs, starts, &runs, none_below)
     };
     let same_time: u64 = runs
         .events_before
@@ -402,22 +402,17 @@ impl Buckets {
     }
 }
 
-/// Sorts the buckets of `pairs` (which start at `starts`, offset by
-/// `offset`) and walks them upward from the counts `inserted`: each event's
-/// later subjects and each row's earlier events, below, above and tied with
-/// its score.
-fn walk(
-    pairs: &mut [Pair],
-    starts: &[u32],
-    offset: usize,
-    runs: &Runs,
-    mut inserted: Inserted,
-) -> Tally {
+/// Sorts the buckets of `pairs` (which start at `starts`, counted from the
+/// first bucket's start) and walks them upward from the counts `inserted`:
+/// each event's later subjects and each row's earlier events, below, above
+/// and tied with its score.
+fn walk(pairs: &mut [Pair], starts: &[u32], runs: &Runs, mut inserted: Inserted) -> Tally {
     let mut tally = Tally::default();
     // Per row of a group of tied scores: its counts before the group is
     // inserted, [later subjects, earlier events].
     let mut below: Vec<[u32; 2]> = Vec::new();
     let mut tied_runs: Vec<u32> = Vec::new();
+    let offset = starts[0] as usize;
     for w in starts.windows(2) {
         let bucket = &mut pairs[w[0] as usize - offset..w[1] as usize - offset];
         sort_bucket(bucket);
