@@ -498,17 +498,10 @@ impl<'a> Cells<'a> {
     /// The kept rows' events when the column holds only the numbers 1 and 0;
     /// `None` otherwise.
     fn flags(&self, kept: &Kept) -> Option<Vec<bool>> {
-        let numbers = self.numbers.as_ref().filter(|n| n.missing.is_none())?;
-        let values = match kept {
-            Kept::All(n) => Cow::Borrowed(&numbers.values[..*n]),
-            Kept::Rows(_) => Cow::Owned(kept.gather(&numbers.values)),
-        };
-        // Without a branch per cell: events and censored rows come in no
-        // order a processor could predict.
-        let flags_only = values
-            .iter()
-            .fold(true, |all, &v| all & ((v == 0.0) | (v == 1.0)));
-        flags_only.then(|| values.iter().map(|&v| v == 1.0).collect())
+        // Events and censored rows come in no order a processor could
+        // predict: checked, and then read, without a branch per cell.
+        let values = self.numbers_if(kept, |v| (v == 0.0) | (v == 1.0))?;
+        Some(values.iter().map(|&v| v == 1.0).collect())
     }
 
     fn missing(&self, row: usize) -> bool {
