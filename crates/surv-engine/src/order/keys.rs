@@ -124,14 +124,85 @@ impl Buckets {
 /// near ties are found over all buckets together, and every key's time is
 /// rewritten to its chain's start, which keeps each bucket sorted.
 pub(crate) fn merge_near_ties(keys: &mut [u64], offsets: &[usize]) {
-    let fix = {
-        let buckets: Vec<&[u64]> = offsets.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
-        TimeFix::find(&buckets)
-    };
-    if let Some(fix) = fix {
-        for w in offsets.windows(2) {
-            fix.rewrite(&mut keys[w[0]..w[1]]);
+    match *offsets {
+        [start, end] => merge_near_ties_in_one(&mut keys[start..end]),
+        [start, middle, end] => {
+            let (first, second) = keys[start..end].split_at_mut(middle - start);
+            merge_near_ties_in_two(first, second);
         }
+        _ => {
+            let fix = {
+                let buckets: Vec<&[u64]> = offsets.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+                TimeFix::find(&buckets)
+            };
+            if let Some(fix) = fix {
+                for w in offsets.windows(2) {
+                    fix.rewrite(&mut keys[w[0]..w[1]]);
+                }
+            }
+        }
+    }
+}
+
+/// [`merge_near_ties`] for one bucket (a curve): the keys are rewritten in the
+/// scan that finds the ties, without listing the moves.
+fn merge_near_ties_in_one(keys: &mut [u64]) {
+    let Some(rule) = TieRule::of(&[keys]) else {
+        return;
+    };
+    // The last distinct raw time met, and the start of its chain.
+    let (mut previous, mut start) = (None::<u64>, 0);
+    for k in keys.iter_mut() {
+        let bits = time_bits(*k);
+        if previous != Some(bits) {
+            if !previous.is_some_and(|p| rule.tied(p, bits)) {
+                start = bits;
+            }
+            previous = Some(bits);
+        }
+        // A store to every key, unchanged unless it moves: cheaper than a
+        // branch on the few that do.
+        *k = (start << 1) | (*k & 1);
+    }
+}
+
+/// [`merge_near_ties`] for two buckets (two groups): the keys are rewritten
+/// in the merge that finds the ties.
+fn merge_near_ties_in_two(first: &mut [u64], second: &mut [u64]) {
+    let Some(rule) = TieRule::of(&[first, second]) else {
+        return;
+    };
+    // An exhausted bucket reads as the key `u64::MAX`, whose time bits are
+    // above those of every finite time.
+    const END: u64 = u64::MAX >> 1;
+    let read = |bucket: &[u64], at: usize| bucket.get(at).copied().unwrap_or(u64::MAX);
+    // The last distinct raw time met, and the start of its chain.
+    let (mut previous, mut start) = (None::<u64>, 0);
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (a, b) = (read(first, i), read(second, j));
+        let head = time_bits(a).min(time_bits(b));
+        if head == END {
+            return;
+        }
+        if previous != Some(head) {
+            if !previous.is_some_and(|p| rule.tied(p, head)) {
+                start = head;
+            }
+            previous = Some(head);
+        }
+        // Which bucket holds the time is a coin toss with two groups: each
+        // head is stored (unchanged unless it is at the time) and stepped past
+        // by arithmetic, not by a branch.
+        let (at_first, at_second) = (time_bits(a) == head, time_bits(b) == head);
+        if let Some(slot) = first.get_mut(i) {
+            *slot = if at_first { (start << 1) | (a & 1) } else { a };
+        }
+        if let Some(slot) = second.get_mut(j) {
+            *slot = if at_second { (start << 1) | (b & 1) } else { b };
+        }
+        i += usize::from(at_first);
+        j += usize::from(at_second);
     }
 }
 
@@ -181,49 +252,74 @@ struct TimeFix {
     moves: Vec<(u64, u64)>,
 }
 
-impl TimeFix {
-    /// The merging needed for these sorted buckets, or `None` if no two distinct
-    /// times are near-tied (the usual case, found in one merged pass).
-    fn find(buckets: &[&[u64]]) -> Option<TimeFix> {
-        // The mean of the distinct times is only known at the end, but it is at
-        // most the largest time: gaps above tolerance × max(1, largest) can never
-        // be ties, so one pass keeps the few gaps that might be.
+/// R's test for a near tie, for the distinct times of some data.
+#[derive(Debug, Clone, Copy)]
+struct TieRule {
+    /// The mean of the distinct times.
+    mean: f64,
+}
+
+impl TieRule {
+    /// The rule for these sorted buckets, or `None` if no two neighbouring
+    /// distinct times can be tied.
+    ///
+    /// One walk over the distinct times sums them for their mean, and notes
+    /// whether any gap is within the tolerance of the largest time, a bound on
+    /// the mean. Whole-number times never are, and stop here. The ties of
+    /// other times are found by a second walk that knows the mean, so that
+    /// gaps merely within that bound are never listed: on ten million
+    /// continuous times over ten years, millions of them are.
+    fn of(buckets: &[&[u64]]) -> Option<TieRule> {
         let largest = buckets
             .iter()
             .filter_map(|b| b.last())
             .map(|&k| f64::from_bits(time_bits(k)))
             .fold(0.0, f64::max);
         let bound = TIME_TOLERANCE * largest.max(1.0);
-        let (mut sum, mut count, mut previous) = (0.0f64, 0usize, None::<u64>);
-        let mut candidates: Vec<Candidate> = Vec::new();
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        let (mut previous, mut close) = (f64::NEG_INFINITY, false);
         for_each_distinct(buckets, |bits| {
             let t = f64::from_bits(bits);
             sum += t;
             count += 1;
-            if let Some(p) = previous {
-                let gap = t - f64::from_bits(p);
-                if gap <= bound {
-                    candidates.push(Candidate {
-                        bits,
-                        previous: p,
-                        gap,
-                    });
-                }
+            close |= t - previous <= bound;
+            previous = t;
+        });
+        close.then(|| TieRule {
+            mean: sum / count as f64,
+        })
+    }
+
+    /// Whether the distinct times `below < above` (as bits), neighbours, are tied.
+    #[inline]
+    fn tied(self, below: u64, above: u64) -> bool {
+        let gap = f64::from_bits(above) - f64::from_bits(below);
+        gap <= TIME_TOLERANCE || (self.mean > 0.0 && gap / self.mean <= TIME_TOLERANCE)
+    }
+}
+
+impl TimeFix {
+    /// The merging needed for these sorted buckets, or `None` if no two distinct
+    /// times are near-tied.
+    fn find(buckets: &[&[u64]]) -> Option<TimeFix> {
+        let rule = TieRule::of(buckets)?;
+        let mut moves: Vec<(u64, u64)> = Vec::new();
+        let mut previous = None::<u64>;
+        for_each_distinct(buckets, |bits| {
+            if let Some(p) = previous
+                && rule.tied(p, bits)
+            {
+                // A tied time joins its predecessor's chain: the predecessor's
+                // own start if it moved too (then it is the last move), else
+                // itself.
+                let start = match moves.last() {
+                    Some(&(raw, start)) if raw == p => start,
+                    _ => p,
+                };
+                moves.push((bits, start));
             }
             previous = Some(bits);
         });
-        let mean = sum / count.max(1) as f64;
-        let tied = |gap: f64| gap <= TIME_TOLERANCE || (mean > 0.0 && gap / mean <= TIME_TOLERANCE);
-        let mut moves: Vec<(u64, u64)> = Vec::new();
-        for c in candidates.iter().filter(|c| tied(c.gap)) {
-            // A tied time joins its predecessor's chain: the predecessor's own
-            // start if it moved too (then it is the last move), else itself.
-            let start = match moves.last() {
-                Some(&(raw, start)) if raw == c.previous => start,
-                _ => c.previous,
-            };
-            moves.push((c.bits, start));
-        }
         (!moves.is_empty()).then_some(TimeFix { moves })
     }
 
@@ -244,20 +340,43 @@ impl TimeFix {
     }
 }
 
-/// A distinct time whose gap to its predecessor might make it a near-tie.
-struct Candidate {
-    bits: u64,
-    previous: u64,
-    gap: f64,
-}
-
 /// Buckets beyond which finding the smallest head by a heap beats a scan.
 const SCAN_MAX_BUCKETS: usize = 8;
 
 /// Calls `f` with each distinct time (as bits) over all buckets, ascending:
-/// by [`Merge`]'s walk, O(n + D·B) over the B bucket heads, or O(n log B) by a
-/// heap when B is large.
+/// one or two buckets by a scan or a merge of their keys, a few by [`Merge`]'s walk, O(n + D·B)
+/// over the B bucket heads, or O(n log B) by a heap when B is large.
 fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
+    // One bucket (a curve) is a scan in which a run ends where the time
+    // changes; two (two groups) a merge that steps past the smaller head, or
+    // both when they are at one time, by arithmetic rather than a branch.
+    let mut last = None;
+    let mut emit = |bits: u64| {
+        if last != Some(bits) {
+            f(bits);
+            last = Some(bits);
+        }
+    };
+    match buckets {
+        [keys] => {
+            keys.iter().for_each(|&k| emit(time_bits(k)));
+            return;
+        }
+        [first, second] => {
+            let (mut i, mut j) = (0, 0);
+            while let (Some(&a), Some(&b)) = (first.get(i), second.get(j)) {
+                let (a, b) = (time_bits(a), time_bits(b));
+                let head = a.min(b);
+                emit(head);
+                i += usize::from(a == head);
+                j += usize::from(b == head);
+            }
+            let rest = first[i..].iter().chain(&second[j..]);
+            rest.for_each(|&k| emit(time_bits(k)));
+            return;
+        }
+        _ => {}
+    }
     if buckets.len() <= SCAN_MAX_BUCKETS {
         let mut merge = Merge::new(buckets.to_vec());
         let mut tally = [Tally::default(); SCAN_MAX_BUCKETS];
@@ -487,6 +606,69 @@ mod tests {
         let t1: Vec<f64> = b.bucket(1).iter().map(|&k| time_of(k)).collect();
         assert_eq!(t0, vec![1.0, 3.0, 3.0 + 1e-6]);
         assert_eq!(t1, vec![1.0, 1.0, 2.0]);
+    }
+
+    /// Near ties are merged as R's rule says, written out plainly here: in
+    /// place for one and two buckets, by listed moves for more. Times with
+    /// chains of ties (relative to the mean and absolute), gaps just too wide,
+    /// and repeated times.
+    #[test]
+    fn near_ties_merged_in_place_agree_with_the_listed_moves() {
+        let mut rng = SplitMix64(0x0dd_ba11_cafe_f00d);
+        let mut next = || rng.next();
+        // The mean is about 25 000: gaps of 1e-4 are relative ties, 1e-3 not.
+        let nudges = [0.0, 1e-9, 1e-4, 2e-4, 1e-3, 3e-4];
+        for n in [1usize, 2, 40, 3000] {
+            for cells in [1usize, 2, 3] {
+                let times: Vec<f64> = (0..n)
+                    .map(|_| (next() % 50) as f64 * 1000.0 + nudges[(next() % 6) as usize])
+                    .collect();
+                let events: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+                let cell_of: Vec<usize> = (0..n).map(|_| (next() as usize) % cells).collect();
+                // Sorted buckets, not yet merged.
+                let mut offsets = vec![0];
+                let mut unmerged = Vec::new();
+                for c in 0..cells {
+                    let mut bucket: Vec<u64> = (0..n)
+                        .filter(|&i| cell_of[i] == c)
+                        .map(|i| key(times[i], events[i]))
+                        .collect();
+                    bucket.sort_unstable();
+                    unmerged.extend(bucket);
+                    offsets.push(unmerged.len());
+                }
+                let mut in_place = unmerged.clone();
+                merge_near_ties(&mut in_place, &offsets);
+                // R's rule written out plainly: the distinct times, their
+                // mean, and each time's chain start.
+                let mut distinct: Vec<f64> = unmerged.iter().map(|&k| time_of(k)).collect();
+                distinct.sort_unstable_by(f64::total_cmp);
+                distinct.dedup();
+                let mean = distinct.iter().sum::<f64>() / distinct.len() as f64;
+                let mut starts = vec![distinct[0]];
+                for w in distinct.windows(2) {
+                    let gap = w[1] - w[0];
+                    let tied = gap <= TIME_TOLERANCE || gap / mean <= TIME_TOLERANCE;
+                    let start = if tied { *starts.last().unwrap() } else { w[1] };
+                    starts.push(start);
+                }
+                let listed: Vec<u64> = unmerged
+                    .iter()
+                    .map(|&k| {
+                        let at = distinct.partition_point(|&t| t < time_of(k));
+                        key(starts[at], is_event(k))
+                    })
+                    .collect();
+                assert_eq!(in_place, listed, "{n} rows, {cells} cells");
+                if n == 3000 {
+                    assert_ne!(in_place, unmerged, "some times merged");
+                }
+            }
+        }
+        // Whole numbers have no near ties: the rule stops at its first walk.
+        let whole: Vec<u64> = (0..100).map(|t| key(f64::from(t), true)).collect();
+        assert!(TieRule::of(&[&whole]).is_none());
+        assert!(TieRule::of(&[&whole, &whole[..7]]).is_none());
     }
 
     #[test]
