@@ -167,11 +167,62 @@ fn merge_near_ties_in_one(keys: &mut [u64]) {
 }
 
 /// [`merge_near_ties`] for two buckets (two groups): the keys are rewritten
-/// in the merge that finds the ties.
+/// in the merge that finds the ties. On large data the times are cut at a
+/// pivot, and two threads take the two sides, each bucket's keys below the
+/// pivot and each one's from it on: a merge of two buckets steps by a
+/// comparison of what it has just read, and cannot go faster on one core.
 fn merge_near_ties_in_two(first: &mut [u64], second: &mut [u64]) {
-    let Some(rule) = TieRule::of(&[first, second]) else {
+    if first.len() + second.len() < PARALLEL {
+        if let Some(rule) = TieRule::of(&[first, second]) {
+            rewrite_in_two(first, second, rule);
+        }
+        return;
+    }
+    let bound = TieRule::bound(&[first, second]);
+    let pivot = {
+        let larger: &[u64] = if first.len() >= second.len() {
+            first
+        } else {
+            second
+        };
+        time_bits(larger[larger.len() / 2])
+    };
+    let (first_below, first_above) =
+        first.split_at_mut(first.partition_point(|&k| time_bits(k) < pivot));
+    let (second_below, second_above) =
+        second.split_at_mut(second.partition_point(|&k| time_bits(k) < pivot));
+    let (below, above) = std::thread::scope(|scope| {
+        let above = scope.spawn(|| DistinctTimes::of(&[first_above, second_above], bound));
+        let below = DistinctTimes::of(&[first_below, second_below], bound);
+        // A panic on the other thread is a bug; pass it on as it is.
+        let above = above
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (below, above)
+    });
+    let Some(rule) = below.and(&above, bound).rule() else {
         return;
     };
+    let below_end = std::thread::scope(|scope| {
+        scope.spawn(|| rewrite_in_two(first_above, second_above, rule));
+        rewrite_in_two(first_below, second_below, rule)
+    });
+    // The chain across the pivot: the side above started its first chain
+    // afresh, at its least time; it joins the chain below.
+    if let (Some((last, start)), Some(least)) = (below_end, above.least)
+        && rule.tied(last, least)
+    {
+        for bucket in [first_above, second_above] {
+            for k in bucket.iter_mut().take_while(|k| time_bits(**k) == least) {
+                *k = (start << 1) | (*k & 1);
+            }
+        }
+    }
+}
+
+/// Rewrites two sorted buckets' times to their chain starts under `rule`,
+/// in one merge; the last distinct time met and its chain's start.
+fn rewrite_in_two(first: &mut [u64], second: &mut [u64], rule: TieRule) -> Option<(u64, u64)> {
     // An exhausted bucket reads as the key `u64::MAX`, whose time bits are
     // above those of every finite time.
     const END: u64 = u64::MAX >> 1;
@@ -183,7 +234,7 @@ fn merge_near_ties_in_two(first: &mut [u64], second: &mut [u64]) {
         let (a, b) = (read(first, i), read(second, j));
         let head = time_bits(a).min(time_bits(b));
         if head == END {
-            return;
+            return previous.map(|p| (p, start));
         }
         if previous != Some(head) {
             if !previous.is_some_and(|p| rule.tied(p, head)) {
@@ -270,12 +321,44 @@ impl TieRule {
     /// gaps merely within that bound are never listed: on ten million
     /// continuous times over ten years, millions of them are.
     fn of(buckets: &[&[u64]]) -> Option<TieRule> {
+        DistinctTimes::of(buckets, TieRule::bound(buckets)).rule()
+    }
+
+    /// The widest gap that can be a tie, whatever the mean: the tolerance
+    /// of the largest time (or of 1).
+    fn bound(buckets: &[&[u64]]) -> f64 {
         let largest = buckets
             .iter()
             .filter_map(|b| b.last())
             .map(|&k| f64::from_bits(time_bits(k)))
             .fold(0.0, f64::max);
-        let bound = TIME_TOLERANCE * largest.max(1.0);
+        TIME_TOLERANCE * largest.max(1.0)
+    }
+
+    /// Whether the distinct times `below < above` (as bits), neighbours, are tied.
+    #[inline]
+    fn tied(self, below: u64, above: u64) -> bool {
+        let gap = f64::from_bits(above) - f64::from_bits(below);
+        gap <= TIME_TOLERANCE || (self.mean > 0.0 && gap / self.mean <= TIME_TOLERANCE)
+    }
+}
+
+/// What the tie rule needs of some distinct times: their sum and number,
+/// the least and the greatest, and whether any gap between neighbours is
+/// within the bound.
+#[derive(Debug, Clone, Copy)]
+struct DistinctTimes {
+    sum: f64,
+    count: usize,
+    least: Option<u64>,
+    greatest: Option<u64>,
+    close: bool,
+}
+
+impl DistinctTimes {
+    /// The distinct times of these sorted buckets, gaps measured against
+    /// `bound`.
+    fn of(buckets: &[&[u64]], bound: f64) -> DistinctTimes {
         let (mut sum, mut count) = (0.0f64, 0usize);
         let (mut previous, mut close) = (f64::NEG_INFINITY, false);
         for_each_distinct(buckets, |bits| {
@@ -285,16 +368,44 @@ impl TieRule {
             close |= t - previous <= bound;
             previous = t;
         });
-        close.then(|| TieRule {
-            mean: sum / count as f64,
-        })
+        let ends = |end: fn(&[u64]) -> Option<&u64>, pick: fn(u64, u64) -> u64| {
+            buckets
+                .iter()
+                .filter_map(|b| end(b).map(|&k| time_bits(k)))
+                .reduce(pick)
+        };
+        DistinctTimes {
+            sum,
+            count,
+            least: ends(<[u64]>::first, u64::min),
+            greatest: ends(<[u64]>::last, u64::max),
+            close,
+        }
     }
 
-    /// Whether the distinct times `below < above` (as bits), neighbours, are tied.
-    #[inline]
-    fn tied(self, below: u64, above: u64) -> bool {
-        let gap = f64::from_bits(above) - f64::from_bits(below);
-        gap <= TIME_TOLERANCE || (self.mean > 0.0 && gap / self.mean <= TIME_TOLERANCE)
+    /// These times and the greater ones `above`, together. The sum is then
+    /// taken in two parts, which can round differently from one in the last
+    /// bit; R's own sum is in extended precision, so neither is R's exactly,
+    /// and the mean only places the line between a tie and a gap.
+    fn and(&self, above: &DistinctTimes, bound: f64) -> DistinctTimes {
+        let gap = match (self.greatest, above.least) {
+            (Some(below), Some(above)) => f64::from_bits(above) - f64::from_bits(below) <= bound,
+            _ => false,
+        };
+        DistinctTimes {
+            sum: self.sum + above.sum,
+            count: self.count + above.count,
+            least: self.least.or(above.least),
+            greatest: above.greatest.or(self.greatest),
+            close: self.close || above.close || gap,
+        }
+    }
+
+    /// The tie rule of these times, or `None` if no gap can be a tie.
+    fn rule(&self) -> Option<TieRule> {
+        self.close.then(|| TieRule {
+            mean: self.sum / self.count as f64,
+        })
     }
 }
 
@@ -608,6 +719,45 @@ mod tests {
         assert_eq!(t1, vec![1.0, 1.0, 2.0]);
     }
 
+    /// Keys with their times moved as R's rule says, written out plainly:
+    /// the distinct times over all keys, their mean, each time's chain start.
+    fn by_rule(unmerged: &[u64]) -> Vec<u64> {
+        let mut distinct: Vec<f64> = unmerged.iter().map(|&k| time_of(k)).collect();
+        distinct.sort_unstable_by(f64::total_cmp);
+        distinct.dedup();
+        let mean = distinct.iter().sum::<f64>() / distinct.len() as f64;
+        let mut starts = vec![distinct[0]];
+        for w in distinct.windows(2) {
+            let gap = w[1] - w[0];
+            let tied = gap <= TIME_TOLERANCE || gap / mean <= TIME_TOLERANCE;
+            let start = if tied { *starts.last().unwrap() } else { w[1] };
+            starts.push(start);
+        }
+        unmerged
+            .iter()
+            .map(|&k| {
+                let at = distinct.partition_point(|&t| t < time_of(k));
+                key(starts[at], is_event(k))
+            })
+            .collect()
+    }
+
+    /// Two large buckets whose only near tie is the pair either side of the
+    /// pivot at which two threads split them (the larger bucket's middle
+    /// time): the tie is found across the cut.
+    #[test]
+    fn a_near_tie_across_the_parallel_cut_is_merged() {
+        let m = PARALLEL + 1;
+        let first: Vec<u64> = (0..m).map(|i| key(i as f64 + 0.5, true)).collect();
+        let pivot = time_of(first[m / 2]);
+        let second = vec![key(pivot - 1e-9, false)];
+        let mut keys = [first.clone(), second].concat();
+        let expected = by_rule(&keys);
+        assert_ne!(expected, keys, "the pair is tied");
+        merge_near_ties(&mut keys, &[0, m, m + 1]);
+        assert_eq!(keys, expected);
+    }
+
     /// Near ties are merged as R's rule says, written out plainly here: in
     /// place for one and two buckets, by listed moves for more. Times with
     /// chains of ties (relative to the mean and absolute), gaps just too wide,
@@ -618,10 +768,23 @@ mod tests {
         let mut next = || rng.next();
         // The mean is about 25 000: gaps of 1e-4 are relative ties, 1e-3 not.
         let nudges = [0.0, 1e-9, 1e-4, 2e-4, 1e-3, 3e-4];
-        for n in [1usize, 2, 40, 3000] {
+        // The last data are one chain of ties, across any pivot the merge of
+        // large data cuts at.
+        let one_chain = |i: usize| 1000.0 + i as f64 * 1e-6;
+        for (n, chain) in [
+            (1usize, false),
+            (2, false),
+            (40, false),
+            (3000, false),
+            (PARALLEL + 777, false),
+            (PARALLEL + 55, true),
+        ] {
             for cells in [1usize, 2, 3] {
                 let times: Vec<f64> = (0..n)
-                    .map(|_| (next() % 50) as f64 * 1000.0 + nudges[(next() % 6) as usize])
+                    .map(|i| match chain {
+                        true => one_chain(i),
+                        false => (next() % 50) as f64 * 1000.0 + nudges[(next() % 6) as usize],
+                    })
                     .collect();
                 let events: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
                 let cell_of: Vec<usize> = (0..n).map(|_| (next() as usize) % cells).collect();
@@ -639,29 +802,13 @@ mod tests {
                 }
                 let mut in_place = unmerged.clone();
                 merge_near_ties(&mut in_place, &offsets);
-                // R's rule written out plainly: the distinct times, their
-                // mean, and each time's chain start.
-                let mut distinct: Vec<f64> = unmerged.iter().map(|&k| time_of(k)).collect();
-                distinct.sort_unstable_by(f64::total_cmp);
-                distinct.dedup();
-                let mean = distinct.iter().sum::<f64>() / distinct.len() as f64;
-                let mut starts = vec![distinct[0]];
-                for w in distinct.windows(2) {
-                    let gap = w[1] - w[0];
-                    let tied = gap <= TIME_TOLERANCE || gap / mean <= TIME_TOLERANCE;
-                    let start = if tied { *starts.last().unwrap() } else { w[1] };
-                    starts.push(start);
-                }
-                let listed: Vec<u64> = unmerged
-                    .iter()
-                    .map(|&k| {
-                        let at = distinct.partition_point(|&t| t < time_of(k));
-                        key(starts[at], is_event(k))
-                    })
-                    .collect();
+                let listed = by_rule(&unmerged);
                 assert_eq!(in_place, listed, "{n} rows, {cells} cells");
-                if n == 3000 {
+                if n >= 3000 {
                     assert_ne!(in_place, unmerged, "some times merged");
+                }
+                if chain {
+                    assert!(in_place.iter().all(|&k| time_of(k) == 1000.0));
                 }
             }
         }
