@@ -125,10 +125,10 @@ impl Buckets {
 /// rewritten to its chain's start, which keeps each bucket sorted.
 pub(crate) fn merge_near_ties(keys: &mut [u64], offsets: &[usize]) {
     match *offsets {
-        [start, end] => merge_near_ties_in_one(&mut keys[start..end]),
+        [start, end] => merge_near_ties_in_place(&mut keys[start..end], &mut []),
         [start, middle, end] => {
             let (first, second) = keys[start..end].split_at_mut(middle - start);
-            merge_near_ties_in_two(first, second);
+            merge_near_ties_in_place(first, second);
         }
         _ => {
             let fix = {
@@ -144,37 +144,16 @@ pub(crate) fn merge_near_ties(keys: &mut [u64], offsets: &[usize]) {
     }
 }
 
-/// [`merge_near_ties`] for one bucket (a curve): the keys are rewritten in the
-/// scan that finds the ties, without listing the moves.
-fn merge_near_ties_in_one(keys: &mut [u64]) {
-    let Some(rule) = TieRule::of(&[keys]) else {
-        return;
-    };
-    // The last distinct raw time met, and the start of its chain.
-    let (mut previous, mut start) = (None::<u64>, 0);
-    for k in keys.iter_mut() {
-        let bits = time_bits(*k);
-        if previous != Some(bits) {
-            if !previous.is_some_and(|p| rule.tied(p, bits)) {
-                start = bits;
-            }
-            previous = Some(bits);
-        }
-        // A store to every key, unchanged unless it moves: cheaper than a
-        // branch on the few that do.
-        *k = (start << 1) | (*k & 1);
-    }
-}
-
-/// [`merge_near_ties`] for two buckets (two groups): the keys are rewritten
-/// in the merge that finds the ties. On large data the times are cut at a
-/// pivot, and two threads take the two sides, each bucket's keys below the
-/// pivot and each one's from it on: a merge of two buckets steps by a
-/// comparison of what it has just read, and cannot go faster on one core.
-fn merge_near_ties_in_two(first: &mut [u64], second: &mut [u64]) {
+/// [`merge_near_ties`] for one bucket (a curve, `second` empty) or two (two
+/// groups): the keys are rewritten in the pass that finds the ties, without
+/// listing the moves. On large data the times are cut at a pivot, and two
+/// threads take the two sides, each bucket's keys below the pivot and each
+/// one's from it on: both passes step from one time to the next, and
+/// cannot go faster on one core.
+fn merge_near_ties_in_place(first: &mut [u64], second: &mut [u64]) {
     if first.len() + second.len() < PARALLEL {
         if let Some(rule) = TieRule::of(&[first, second]) {
-            rewrite_in_two(first, second, rule);
+            rewrite(first, second, rule);
         }
         return;
     }
@@ -204,8 +183,8 @@ fn merge_near_ties_in_two(first: &mut [u64], second: &mut [u64]) {
         return;
     };
     let below_end = std::thread::scope(|scope| {
-        scope.spawn(|| rewrite_in_two(first_above, second_above, rule));
-        rewrite_in_two(first_below, second_below, rule)
+        scope.spawn(|| rewrite(first_above, second_above, rule));
+        rewrite(first_below, second_below, rule)
     });
     // The chain across the pivot: the side above started its first chain
     // afresh, at its least time; it joins the chain below.
@@ -220,8 +199,37 @@ fn merge_near_ties_in_two(first: &mut [u64], second: &mut [u64]) {
     }
 }
 
-/// Rewrites two sorted buckets' times to their chain starts under `rule`,
-/// in one merge; the last distinct time met and its chain's start.
+/// Rewrites one sorted bucket's times (`second` empty) or two buckets' to
+/// their chain starts under `rule`; the last distinct time met and its
+/// chain's start.
+fn rewrite(first: &mut [u64], second: &mut [u64], rule: TieRule) -> Option<(u64, u64)> {
+    if second.is_empty() {
+        rewrite_in_one(first, rule)
+    } else {
+        rewrite_in_two(first, second, rule)
+    }
+}
+
+/// [`rewrite`] for one bucket, in a scan.
+fn rewrite_in_one(keys: &mut [u64], rule: TieRule) -> Option<(u64, u64)> {
+    // The last distinct raw time met, and the start of its chain.
+    let (mut previous, mut start) = (None::<u64>, 0);
+    for k in keys.iter_mut() {
+        let bits = time_bits(*k);
+        if previous != Some(bits) {
+            if !previous.is_some_and(|p| rule.tied(p, bits)) {
+                start = bits;
+            }
+            previous = Some(bits);
+        }
+        // A store to every key, unchanged unless it moves: cheaper than a
+        // branch on the few that do.
+        *k = (start << 1) | (*k & 1);
+    }
+    previous.map(|p| (p, start))
+}
+
+/// [`rewrite`] for two buckets, in one merge.
 fn rewrite_in_two(first: &mut [u64], second: &mut [u64], rule: TieRule) -> Option<(u64, u64)> {
     // An exhausted bucket reads as the key `u64::MAX`, whose time bits are
     // above those of every finite time.
@@ -469,7 +477,7 @@ fn for_each_distinct(buckets: &[&[u64]], mut f: impl FnMut(u64)) {
         }
     };
     match buckets {
-        [keys] => {
+        [keys] | [keys, []] => {
             keys.iter().for_each(|&k| emit(time_bits(k)));
             return;
         }
@@ -742,9 +750,9 @@ mod tests {
             .collect()
     }
 
-    /// Two large buckets whose only near tie is the pair either side of the
-    /// pivot at which two threads split them (the larger bucket's middle
-    /// time): the tie is found across the cut.
+    /// Two large buckets, then one, whose only near tie is the pair either
+    /// side of the pivot at which two threads split them (the larger
+    /// bucket's middle time): the tie is found across the cut.
     #[test]
     fn a_near_tie_across_the_parallel_cut_is_merged() {
         let m = PARALLEL + 1;
@@ -756,6 +764,16 @@ mod tests {
         assert_ne!(expected, keys, "the pair is tied");
         merge_near_ties(&mut keys, &[0, m, m + 1]);
         assert_eq!(keys, expected);
+        // One bucket: the pair straddles its middle key.
+        let j = m.div_ceil(2) - 1;
+        let straddle = time_of(first[j]);
+        let mut one = first.clone();
+        one.insert(j, key(straddle - 1e-9, false));
+        assert_eq!(time_of(one[one.len() / 2]), straddle, "the pivot");
+        let expected = by_rule(&one);
+        assert_ne!(expected, one, "the pair is tied");
+        merge_near_ties(&mut one, &[0, m + 1]);
+        assert_eq!(one, expected);
     }
 
     /// Near ties are merged as R's rule says, written out plainly here: in
