@@ -8,7 +8,8 @@
 //! pass `-- --max 1000000` to stop at a million rows, `--competing-only` for
 //! the competing-risks tables alone, `--continuous-only` for Kaplan-Meier and
 //! log-rank on continuous times alone). Times are the median of
-//! several runs; the data are integer days with many ties, two groups, ~70 %
+//! several rounds, in which the sort and the estimators of a table take
+//! turns; the data are integer days with many ties, two groups, ~70 %
 //! events, as in a registry.
 
 use std::hint::black_box;
@@ -69,16 +70,23 @@ fn cohort(n: usize, seed: u64, whole_days: bool) -> Cohort {
     c
 }
 
-fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
+/// The median time of each task over `runs` rounds, the tasks taking turns
+/// within each round: the machine's speed drifts over seconds, and a task
+/// timed in a block of its own could fall in a slower spell than the sort it
+/// is compared with.
+fn median_times<const K: usize>(runs: usize, mut tasks: [&mut dyn FnMut(); K]) -> [Duration; K] {
+    let mut times: [Vec<Duration>; K] = std::array::from_fn(|_| Vec::with_capacity(runs));
+    for _ in 0..runs {
+        for (task, times) in tasks.iter_mut().zip(&mut times) {
             let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
+            task();
+            times.push(start.elapsed());
+        }
+    }
+    times.map(|mut times| {
+        times.sort();
+        times[runs / 2]
+    })
 }
 
 fn ms(d: Duration) -> f64 {
@@ -164,23 +172,28 @@ fn competing_table(max: usize) {
                 .collect();
             let runs = if n >= 10_000_000 { 5 } else { 11 };
             let mut scratch = data.time.clone();
-            let sort = median_time(runs, || {
-                scratch.copy_from_slice(&data.time);
-                scratch.sort_unstable_by(f64::total_cmp);
-                black_box(&scratch);
-            });
-            let incidence = median_time(runs, || {
-                let input = CompetingRisksData::new(&data.time, &causes)
-                    .and_then(|d| d.with_groups(&data.group))
-                    .unwrap();
-                black_box(cumulative_incidence(&input).unwrap());
-            });
-            let gray = median_time(runs, || {
-                let input = CompetingRisksData::new(&data.time, &causes)
-                    .and_then(|d| d.with_groups(&data.group))
-                    .unwrap();
-                black_box(gray_test(&input, &GrayConfig::default()).unwrap());
-            });
+            let [sort, incidence, gray] = median_times(
+                runs,
+                [
+                    &mut || {
+                        scratch.copy_from_slice(&data.time);
+                        scratch.sort_unstable_by(f64::total_cmp);
+                        black_box(&scratch);
+                    },
+                    &mut || {
+                        let input = CompetingRisksData::new(&data.time, &causes)
+                            .and_then(|d| d.with_groups(&data.group))
+                            .unwrap();
+                        black_box(cumulative_incidence(&input).unwrap());
+                    },
+                    &mut || {
+                        let input = CompetingRisksData::new(&data.time, &causes)
+                            .and_then(|d| d.with_groups(&data.group))
+                            .unwrap();
+                        black_box(gray_test(&input, &GrayConfig::default()).unwrap());
+                    },
+                ],
+            );
             println!(
                 "| {n} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
                 ms(sort),
@@ -250,32 +263,37 @@ fn cox_table(max: usize) {
         let columns: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
         let runs = if n >= 1_000_000 { 5 } else { 11 };
         let mut scratch = data.time.clone();
-        let sort = median_time(runs, || {
-            scratch.copy_from_slice(&data.time);
-            scratch.sort_unstable_by(f64::total_cmp);
-            black_box(&scratch);
-        });
         let mut iterations = 0;
-        let fit_time = median_time(runs, || {
-            // Validating the input is part of the cost of a fit.
-            let survival = SurvivalData::new(&data.time, &data.event).unwrap();
-            let fit = cox_ph(&survival, &columns, &CoxConfig::default()).unwrap();
-            iterations = fit.iterations;
-            black_box(fit);
-        });
         // Weights that are not whole numbers: R's choice, and ours, is then
         // the robust (sandwich) variance, one more linear pass at β̂ and one
         // at 0.
         let mut rng = Rng(0x3e16 ^ n as u64);
         let weights: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
-        let weighted_time = median_time(runs, || {
-            let survival = SurvivalData::new(&data.time, &data.event)
-                .and_then(|d| d.with_weights(&weights))
-                .unwrap();
-            let fit = cox_ph(&survival, &columns, &CoxConfig::default()).unwrap();
-            assert!(fit.robust_std_err.is_some());
-            black_box(fit);
-        });
+        let [sort, fit_time, weighted_time] = median_times(
+            runs,
+            [
+                &mut || {
+                    scratch.copy_from_slice(&data.time);
+                    scratch.sort_unstable_by(f64::total_cmp);
+                    black_box(&scratch);
+                },
+                &mut || {
+                    // Validating the input is part of the cost of a fit.
+                    let survival = SurvivalData::new(&data.time, &data.event).unwrap();
+                    let fit = cox_ph(&survival, &columns, &CoxConfig::default()).unwrap();
+                    iterations = fit.iterations;
+                    black_box(fit);
+                },
+                &mut || {
+                    let survival = SurvivalData::new(&data.time, &data.event)
+                        .and_then(|d| d.with_weights(&weights))
+                        .unwrap();
+                    let fit = cox_ph(&survival, &columns, &CoxConfig::default()).unwrap();
+                    assert!(fit.robust_std_err.is_some());
+                    black_box(fit);
+                },
+            ],
+        );
         println!(
             "| {n} | {:.2} | {:.1} | {iterations} | {:.1} | {:.1} | {:.1} |",
             ms(sort),
@@ -312,18 +330,24 @@ fn finegray_table(max: usize) {
             .collect();
         let runs = if n >= 1_000_000 { 5 } else { 11 };
         let mut scratch = data.time.clone();
-        let sort = median_time(runs, || {
-            scratch.copy_from_slice(&data.time);
-            scratch.sort_unstable_by(f64::total_cmp);
-            black_box(&scratch);
-        });
         let mut iterations = 0;
-        let fit_time = median_time(runs, || {
-            let fit =
-                fine_gray(&data.time, &causes, 1, &columns, &FineGrayConfig::default()).unwrap();
-            iterations = fit.iterations;
-            black_box(fit);
-        });
+        let [sort, fit_time] = median_times(
+            runs,
+            [
+                &mut || {
+                    scratch.copy_from_slice(&data.time);
+                    scratch.sort_unstable_by(f64::total_cmp);
+                    black_box(&scratch);
+                },
+                &mut || {
+                    let fit =
+                        fine_gray(&data.time, &causes, 1, &columns, &FineGrayConfig::default())
+                            .unwrap();
+                    iterations = fit.iterations;
+                    black_box(fit);
+                },
+            ],
+        );
         println!(
             "| {n} | {:.2} | {:.1} | {iterations} | {:.1} |",
             ms(sort),
@@ -345,23 +369,28 @@ fn table(max: usize, whole_days: bool) {
         let data = cohort(n, 0x5eed ^ n as u64, whole_days);
         let runs = if n >= 10_000_000 { 5 } else { 11 };
         let mut scratch = data.time.clone();
-        let sort = median_time(runs, || {
-            scratch.copy_from_slice(&data.time);
-            scratch.sort_unstable_by(f64::total_cmp);
-            black_box(&scratch);
-        });
         // Validating the input (one pass over each column) is timed with the
         // estimator, as the old slice-taking functions validated inside.
-        let km = median_time(runs, || {
-            let survival = SurvivalData::new(&data.time, &data.event).unwrap();
-            black_box(kaplan_meier(&survival, &config).unwrap());
-        });
-        let lr = median_time(runs, || {
-            let survival = SurvivalData::new(&data.time, &data.event)
-                .and_then(|d| d.with_groups(&data.group))
-                .unwrap();
-            black_box(log_rank(&survival, &LogRankConfig::default()).unwrap());
-        });
+        let [sort, km, lr] = median_times(
+            runs,
+            [
+                &mut || {
+                    scratch.copy_from_slice(&data.time);
+                    scratch.sort_unstable_by(f64::total_cmp);
+                    black_box(&scratch);
+                },
+                &mut || {
+                    let survival = SurvivalData::new(&data.time, &data.event).unwrap();
+                    black_box(kaplan_meier(&survival, &config).unwrap());
+                },
+                &mut || {
+                    let survival = SurvivalData::new(&data.time, &data.event)
+                        .and_then(|d| d.with_groups(&data.group))
+                        .unwrap();
+                    black_box(log_rank(&survival, &LogRankConfig::default()).unwrap());
+                },
+            ],
+        );
         println!(
             "| {n} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
             ms(sort),
