@@ -9,8 +9,9 @@
 //! (group, stratum) with a counting sort, then each bucket is sorted.
 //!
 //! R merges times that differ only by rounding error (`timefix = TRUE`); see
-//! [`TimeFix`]. Merging is checked for on the whole data, in one pass over the
-//! sorted buckets, and applied by rewriting the keys, so that every later pass
+//! [`TieRule`]. Merging is checked for on the whole data, over the sorted
+//! buckets (a pass for the mean of the distinct times, then one that finds
+//! the ties), and applied by rewriting the keys, so that every later pass
 //! sees exactly R's times.
 
 use std::cmp::Reverse;
