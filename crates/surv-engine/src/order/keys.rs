@@ -328,7 +328,8 @@ impl TieRule {
     /// the mean. Whole-number times never are, and stop here. The ties of
     /// other times are found by a second walk that knows the mean, so that
     /// gaps merely within that bound are never listed: on ten million
-    /// continuous times over ten years, millions of them are.
+    /// continuous times over ten years, the bound is a seventh of the mean
+    /// gap.
     fn of(buckets: &[&[u64]]) -> Option<TieRule> {
         DistinctTimes::of(buckets, TieRule::bound(buckets)).rule()
     }
