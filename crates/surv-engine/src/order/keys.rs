@@ -39,6 +39,12 @@ pub(crate) fn time_of(key: u64) -> f64 {
     f64::from_bits(key >> 1)
 }
 
+/// `key` with its time replaced by the time `bits`, its event kept.
+#[inline]
+fn with_time(key: u64, bits: u64) -> u64 {
+    (bits << 1) | (key & 1)
+}
+
 /// Whether a key is an event.
 #[inline]
 pub(crate) fn is_event(key: u64) -> bool {
@@ -194,7 +200,7 @@ fn merge_near_ties_in_place(first: &mut [u64], second: &mut [u64]) {
     {
         for bucket in [first_above, second_above] {
             for k in bucket.iter_mut().take_while(|k| time_bits(**k) == least) {
-                *k = (start << 1) | (*k & 1);
+                *k = with_time(*k, start);
             }
         }
     }
@@ -213,21 +219,13 @@ fn rewrite(first: &mut [u64], second: &mut [u64], rule: TieRule) -> Option<(u64,
 
 /// [`rewrite`] for one bucket, in a scan.
 fn rewrite_in_one(keys: &mut [u64], rule: TieRule) -> Option<(u64, u64)> {
-    // The last distinct raw time met, and the start of its chain.
-    let (mut previous, mut start) = (None::<u64>, 0);
+    let mut chains = Chains::new(rule);
     for k in keys.iter_mut() {
-        let bits = time_bits(*k);
-        if previous != Some(bits) {
-            if !previous.is_some_and(|p| rule.tied(p, bits)) {
-                start = bits;
-            }
-            previous = Some(bits);
-        }
         // A store to every key, unchanged unless it moves: cheaper than a
         // branch on the few that do.
-        *k = (start << 1) | (*k & 1);
+        *k = with_time(*k, chains.start_of(time_bits(*k)));
     }
-    previous.map(|p| (p, start))
+    chains.end()
 }
 
 /// [`rewrite`] for two buckets, in one merge.
@@ -236,30 +234,24 @@ fn rewrite_in_two(first: &mut [u64], second: &mut [u64], rule: TieRule) -> Optio
     // above those of every finite time.
     const END: u64 = u64::MAX >> 1;
     let read = |bucket: &[u64], at: usize| bucket.get(at).copied().unwrap_or(u64::MAX);
-    // The last distinct raw time met, and the start of its chain.
-    let (mut previous, mut start) = (None::<u64>, 0);
+    let mut chains = Chains::new(rule);
     let (mut i, mut j) = (0, 0);
     loop {
         let (a, b) = (read(first, i), read(second, j));
         let head = time_bits(a).min(time_bits(b));
         if head == END {
-            return previous.map(|p| (p, start));
+            return chains.end();
         }
-        if previous != Some(head) {
-            if !previous.is_some_and(|p| rule.tied(p, head)) {
-                start = head;
-            }
-            previous = Some(head);
-        }
+        let start = chains.start_of(head);
         // Which bucket holds the time is a coin toss with two groups: each
         // head is stored (unchanged unless it is at the time) and stepped past
         // by arithmetic, not by a branch.
         let (at_first, at_second) = (time_bits(a) == head, time_bits(b) == head);
         if let Some(slot) = first.get_mut(i) {
-            *slot = if at_first { (start << 1) | (a & 1) } else { a };
+            *slot = if at_first { with_time(a, start) } else { a };
         }
         if let Some(slot) = second.get_mut(j) {
-            *slot = if at_second { (start << 1) | (b & 1) } else { b };
+            *slot = if at_second { with_time(b, start) } else { b };
         }
         i += usize::from(at_first);
         j += usize::from(at_second);
@@ -353,6 +345,45 @@ impl TieRule {
     }
 }
 
+/// The chains of near-tied times met by a walk in ascending order: each
+/// time joins its predecessor's chain when the two are tied, and starts a
+/// chain of its own otherwise.
+struct Chains {
+    rule: TieRule,
+    /// The last distinct raw time met.
+    previous: Option<u64>,
+    /// The start of its chain.
+    start: u64,
+}
+
+impl Chains {
+    fn new(rule: TieRule) -> Chains {
+        Chains {
+            rule,
+            previous: None,
+            start: 0,
+        }
+    }
+
+    /// The start of the chain of `bits`, the time met now (as bits, no less
+    /// than the last one met).
+    #[inline]
+    fn start_of(&mut self, bits: u64) -> u64 {
+        if self.previous != Some(bits) {
+            if !self.previous.is_some_and(|p| self.rule.tied(p, bits)) {
+                self.start = bits;
+            }
+            self.previous = Some(bits);
+        }
+        self.start
+    }
+
+    /// The last distinct time met and the start of its chain.
+    fn end(&self) -> Option<(u64, u64)> {
+        self.previous.map(|p| (p, self.start))
+    }
+}
+
 /// What the tie rule needs of some distinct times: their sum and number,
 /// the least and the greatest, and whether any gap between neighbours is
 /// within the bound.
@@ -423,23 +454,13 @@ impl TimeFix {
     /// The merging needed for these sorted buckets, or `None` if no two distinct
     /// times are near-tied.
     fn find(buckets: &[&[u64]]) -> Option<TimeFix> {
-        let rule = TieRule::of(buckets)?;
+        let mut chains = Chains::new(TieRule::of(buckets)?);
         let mut moves: Vec<(u64, u64)> = Vec::new();
-        let mut previous = None::<u64>;
         for_each_distinct(buckets, |bits| {
-            if let Some(p) = previous
-                && rule.tied(p, bits)
-            {
-                // A tied time joins its predecessor's chain: the predecessor's
-                // own start if it moved too (then it is the last move), else
-                // itself.
-                let start = match moves.last() {
-                    Some(&(raw, start)) if raw == p => start,
-                    _ => p,
-                };
+            let start = chains.start_of(bits);
+            if start != bits {
                 moves.push((bits, start));
             }
-            previous = Some(bits);
         });
         (!moves.is_empty()).then_some(TimeFix { moves })
     }
@@ -453,7 +474,7 @@ impl TimeFix {
                 m += 1;
             }
             match self.moves.get(m) {
-                Some(&(raw, start)) if raw == bits => *k = (start << 1) | (*k & 1),
+                Some(&(raw, start)) if raw == bits => *k = with_time(*k, start),
                 Some(_) => {}
                 None => return,
             }
@@ -729,6 +750,16 @@ mod tests {
         assert_eq!(t1, vec![1.0, 1.0, 2.0]);
     }
 
+    /// The keys of the rows in cell `c`, sorted, as a bucket holds them.
+    fn sorted_keys_of(times: &[f64], events: &[bool], cell_of: &[usize], c: usize) -> Vec<u64> {
+        let mut keys: Vec<u64> = (0..times.len())
+            .filter(|&i| cell_of[i] == c)
+            .map(|i| key(times[i], events[i]))
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// Keys with their times moved as R's rule says, written out plainly:
     /// the distinct times over all keys, their mean, each time's chain start.
     fn by_rule(unmerged: &[u64]) -> Vec<u64> {
@@ -812,12 +843,7 @@ mod tests {
                 let mut offsets = vec![0];
                 let mut unmerged = Vec::new();
                 for c in 0..cells {
-                    let mut bucket: Vec<u64> = (0..n)
-                        .filter(|&i| cell_of[i] == c)
-                        .map(|i| key(times[i], events[i]))
-                        .collect();
-                    bucket.sort_unstable();
-                    unmerged.extend(bucket);
+                    unmerged.extend(sorted_keys_of(&times, &events, &cell_of, c));
                     offsets.push(unmerged.len());
                 }
                 let mut in_place = unmerged.clone();
@@ -895,11 +921,7 @@ mod tests {
                 .collect();
             let buckets = Buckets::new(&times, &events, |i| cell_of[i], n_cells);
             for c in 0..n_cells {
-                let mut expected: Vec<u64> = (0..n)
-                    .filter(|&i| cell_of[i] == c)
-                    .map(|i| key(times[i], events[i]))
-                    .collect();
-                expected.sort_unstable();
+                let expected = sorted_keys_of(&times, &events, &cell_of, c);
                 assert_eq!(buckets.bucket(c), expected, "{n_cells} cells, cell {c}");
             }
         }
